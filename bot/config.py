@@ -1,0 +1,94 @@
+"""Settings: one frozen object read from the environment (and `.env`), validated once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = Path("data/bot.db")
+DEFAULT_STORY_PATH = PROJECT_ROOT / "data" / "story.json"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # repr=False keeps the token out of logs, tracebacks and reprs.
+    token: str | None = field(default=None, repr=False)
+    database_path: Path = DEFAULT_DATABASE_PATH
+    story_path: Path = DEFAULT_STORY_PATH
+    dev_guild_id: int | None = None
+    application_id: int | None = None
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Read settings from `environ` (default: the process environment after loading `.env`)."""
+        if environ is None:
+            if dotenv:
+                load_dotenv(override=False)
+            environ = os.environ
+        return cls(
+            token=_token(environ.get("DISCORD_TOKEN")),
+            database_path=_path("DATABASE_PATH", environ.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
+            story_path=_path("STORY_PATH", environ.get("STORY_PATH"), DEFAULT_STORY_PATH),
+            dev_guild_id=_snowflake("DEV_GUILD_ID", environ.get("DEV_GUILD_ID")),
+            application_id=_snowflake("DISCORD_APPLICATION_ID", environ.get("DISCORD_APPLICATION_ID")),
+            log_level=_log_level(environ.get("LOG_LEVEL")),
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _token(value: str | None) -> str | None:
+    if _blank(value):
+        return None
+    value = value.strip()
+    # Never echo the value: only say what is wrong with it.
+    if any(ch.isspace() for ch in value) or len(value) < 50:
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token (expected one line of about 70 characters "
+            "from the Developer Portal's Bot page)"
+        )
+    return value
+
+
+def _path(name: str, value: str | None, default: Path) -> Path:
+    if _blank(value):
+        return default
+    if "\x00" in value:
+        raise ConfigError(f"{name} must be a file path")
+    return Path(value.strip()).expanduser()
+
+
+def _snowflake(name: str, value: str | None) -> int | None:
+    if _blank(value):
+        return None
+    value = value.strip()
+    if not value.isdigit() or not 17 <= len(value) <= 20:
+        raise ConfigError(f"{name} must be a Discord id (a number of 17 to 20 digits), got {value!r}")
+    return int(value)
+
+
+def _log_level(value: str | None) -> str:
+    if _blank(value):
+        return "INFO"
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {value.strip()!r}")
+    return level

@@ -1,0 +1,132 @@
+"""Plain dataclasses the store returns and the UI renders; no discord imports here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+SHIPPED = 0  # scope of the story that ships with the bot; anything else is a guild id
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    slug: str
+    name: str
+    role: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    date: date
+    precision: str  # "day" or "month"
+    headline: str
+    body: str
+    people: tuple[Person, ...]
+    sources: tuple[Source, ...]
+    scope: int
+    author_id: int | None
+    created_at: str
+    edited_at: str | None = None
+    removed_at: str | None = None
+
+    @property
+    def shipped(self) -> bool:
+        return self.scope == SHIPPED
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: int
+    person: Person
+    text: str
+    date: date
+    context: str
+    source: Source | None
+    scope: int
+    author_id: int | None
+    created_at: str
+    removed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonStats:
+    person: Person
+    quotes: int
+    entries: int
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    person_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    total: int
+    page: int  # zero-based
+    per_page: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "entry" or "quote"
+    id: int
+    date: date
+    title: str  # headline, or the speaker's name
+    snippet: str  # text with matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    scope: int
+    actor_id: int | None
+    action: str
+    target_kind: str
+    target_id: int
+    before: dict | None
+    after: dict | None
+    at: str
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    updates_channel_id: int | None = None
+    updates_role_id: int | None = None
+    moderator_role_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    entries: int
+    quotes: int
+    people: int
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    integrity: str
+    schema_version: int
+    counts: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,110 @@
+"""Opening the SQLite file: pragmas, and forward-only migrations versioned by PRAGMA user_version."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for item in resources.files("bot.store").joinpath("migrations").iterdir():
+        match = re.fullmatch(r"(\d{3})_(\w+)\.sql", item.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], item.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    # Numbered 1..N with no gaps, so user_version always names exactly which files have run.
+    assert [m.version for m in found] == list(range(1, len(found) + 1)), "migration numbers"
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database; refuses files it cannot safely use."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the database folder {path.parent}: {error.strerror}") from None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the database {path}: {error}") from None
+    try:
+        configure(conn)
+        migrate(conn, path)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(f"cannot use the database {path}: {error}") from None
+    except StoreError:
+        conn.close()
+        raise
+    return conn
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # Reading the schema first makes a non-SQLite file fail here, before anything is written.
+    conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a moderator's acknowledged update survives a power cut, not only a crash.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    current = schema_version(conn)
+    pending = migrations()
+    if current > len(pending):
+        raise StoreError(
+            f"the database {path} has schema version {current}, newer than this bot's "
+            f"{len(pending)}; upgrade the bot (the file was not changed)"
+        )
+    for migration in pending[current:]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit our transaction)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,116 @@
+"""Operator tools over the whole file: export, import, online backup, integrity check."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.models import CheckReport
+from bot.store.db import StoreError, schema_version
+from bot.store.writes import transaction
+
+EXPORT_FORMAT = "storybot-export"
+# Parents before children, so foreign keys hold while importing.
+TABLES = (
+    "people",
+    "sources",
+    "entries",
+    "entry_people",
+    "entry_sources",
+    "quotes",
+    "audit_log",
+    "guild_settings",
+)
+KEYS = {
+    "entry_people": ("entry_id", "person_id"),
+    "entry_sources": ("entry_id", "source_id"),
+    "guild_settings": ("guild_id",),
+}
+
+
+def export_data(conn: sqlite3.Connection) -> dict:
+    tables = {}
+    for table in TABLES:
+        order = ", ".join(KEYS.get(table, ("id",)))
+        tables[table] = [dict(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+    return {"format": EXPORT_FORMAT, "schema_version": schema_version(conn), "tables": tables}
+
+
+def import_data(conn: sqlite3.Connection, data: object, source: str) -> dict[str, int]:
+    """Add the rows of an export; rows already present must be identical. All or nothing."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise StoreError(f"{source} is not a storybot export (no \"format\": \"{EXPORT_FORMAT}\")")
+    if data.get("schema_version") != schema_version(conn):
+        raise StoreError(
+            f"{source} was exported at schema version {data.get('schema_version')}, "
+            f"this database is at {schema_version(conn)}"
+        )
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise StoreError(f"{source} has no \"tables\" object")
+    added = {}
+    with transaction(conn):
+        for table in TABLES:
+            added[table] = _import_table(conn, table, tables.get(table, []), source)
+    return added
+
+
+def _import_table(conn: sqlite3.Connection, table: str, records: object, source: str) -> int:
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    keys = KEYS.get(table, ("id",))
+    if not isinstance(records, list):
+        raise StoreError(f"{source}: table {table} must be a list of rows")
+    added = 0
+    for number, record in enumerate(records, 1):
+        if not isinstance(record, dict) or set(record) != set(columns):
+            raise StoreError(f"{source}: {table} row {number} must have exactly the columns {columns}")
+        where = " AND ".join(f"{k} = ?" for k in keys)
+        existing = conn.execute(
+            f"SELECT * FROM {table} WHERE {where}", [record[k] for k in keys]
+        ).fetchone()
+        if existing is not None:
+            if dict(existing) != record:
+                ident = ", ".join(f"{k}={record[k]}" for k in keys)
+                raise StoreError(
+                    f"{source}: {table} row {ident} differs from the one in the database; nothing imported"
+                )
+            continue
+        marks = ", ".join("?" for _ in columns)
+        try:
+            conn.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                [record[c] for c in columns],
+            )
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"{source}: {table} row {number} cannot be imported: {error}") from None
+        added += 1
+    return added
+
+
+def backup(conn: sqlite3.Connection, destination: Path) -> None:
+    """Copy the live database with SQLite's online backup API (safe while the bot writes)."""
+    destination = Path(destination)
+    if destination.exists():
+        raise StoreError(f"{destination} already exists; choose a new file name")
+    try:
+        target = sqlite3.connect(destination)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot create {destination}: {error}") from None
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+
+
+def check(conn: sqlite3.Connection) -> CheckReport:
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    counts = {}
+    for table in ("people", "sources", "entries", "quotes", "audit_log", "guild_settings"):
+        counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    counts["shipped entries"] = conn.execute(
+        "SELECT count(*) FROM entries WHERE scope = 0 AND removed_at IS NULL"
+    ).fetchone()[0]
+    counts["shipped quotes"] = conn.execute(
+        "SELECT count(*) FROM quotes WHERE scope = 0 AND removed_at IS NULL"
+    ).fetchone()[0]
+    return CheckReport("; ".join(problems), schema_version(conn), counts)
