@@ -39,10 +39,14 @@ class Settings:
             environ = os.environ
         return cls(
             token=_token(environ.get("DISCORD_TOKEN")),
-            database_path=_path("DATABASE_PATH", environ.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
+            database_path=_path(
+                "DATABASE_PATH", environ.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH
+            ),
             story_path=_path("STORY_PATH", environ.get("STORY_PATH"), DEFAULT_STORY_PATH),
             dev_guild_id=_snowflake("DEV_GUILD_ID", environ.get("DEV_GUILD_ID")),
-            application_id=_snowflake("DISCORD_APPLICATION_ID", environ.get("DISCORD_APPLICATION_ID")),
+            application_id=_snowflake(
+                "DISCORD_APPLICATION_ID", environ.get("DISCORD_APPLICATION_ID")
+            ),
             log_level=_log_level(environ.get("LOG_LEVEL")),
         )
 
@@ -81,7 +85,9 @@ def _snowflake(name: str, value: str | None) -> int | None:
         return None
     value = value.strip()
     if not value.isdigit() or not 17 <= len(value) <= 20:
-        raise ConfigError(f"{name} must be a Discord id (a number of 17 to 20 digits), got {value!r}")
+        raise ConfigError(
+            f"{name} must be a Discord id (a number of 17 to 20 digits), got {value!r}"
+        )
     return int(value)
 
 
@@ -90,5 +96,7 @@ def _log_level(value: str | None) -> str:
         return "INFO"
     level = value.strip().upper()
     if level not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {value.strip()!r}")
+        raise ConfigError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {value.strip()!r}"
+        )
     return level

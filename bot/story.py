@@ -104,9 +104,13 @@ def parse_story(raw: object, path: Path) -> Story:
     for quote in quotes:
         where = f"quotes[{quote.key}]"
         if quote.person not in slugs:
-            raise StoryError(f"{path}: {where}: field 'person' names unknown person {quote.person!r}")
+            raise StoryError(
+                f"{path}: {where}: field 'person' names unknown person {quote.person!r}"
+            )
         if quote.source not in keys:
-            raise StoryError(f"{path}: {where}: field 'source' names unknown source {quote.source!r}")
+            raise StoryError(
+                f"{path}: {where}: field 'source' names unknown source {quote.source!r}"
+            )
     return Story(
         title=story.text("title"),
         summary=story.text("summary", BODY_MAX),

@@ -29,10 +29,10 @@ from bot.models import (
     SearchHit,
     TimelineFilters,
 )
-from bot.story import Story
 from bot.store import db, reads, seeding, transfer, writes
 from bot.store.db import StoreError
 from bot.store.reads import HIGHLIGHT_END, HIGHLIGHT_START, scope_of
+from bot.story import Story
 
 __all__ = ["HIGHLIGHT_END", "HIGHLIGHT_START", "Store", "StoreError"]
 
@@ -162,12 +162,16 @@ class Store:
             writes.edit_entry, self._people_by_id, guild_id, actor_id, entry_id, changes
         )
 
-    async def remove_entry(self, guild_id: int, actor_id: int | None, entry_id: int) -> Entry | None:
+    async def remove_entry(
+        self, guild_id: int, actor_id: int | None, entry_id: int
+    ) -> Entry | None:
         return await self._call(
             writes.set_entry_removed, self._people_by_id, guild_id, actor_id, entry_id, True
         )
 
-    async def restore_entry(self, guild_id: int, actor_id: int | None, entry_id: int) -> Entry | None:
+    async def restore_entry(
+        self, guild_id: int, actor_id: int | None, entry_id: int
+    ) -> Entry | None:
         return await self._call(
             writes.set_entry_removed, self._people_by_id, guild_id, actor_id, entry_id, False
         )
@@ -195,7 +199,9 @@ class Store:
             source_url,
         )
 
-    async def remove_quote(self, guild_id: int, actor_id: int | None, quote_id: int) -> Quote | None:
+    async def remove_quote(
+        self, guild_id: int, actor_id: int | None, quote_id: int
+    ) -> Quote | None:
         return await self._call(
             writes.remove_quote, self._people_by_id, guild_id, actor_id, quote_id
         )

@@ -44,7 +44,9 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"cannot create the database folder {path.parent}: {error.strerror}") from None
+        raise StoreError(
+            f"cannot create the database folder {path.parent}: {error.strerror}"
+        ) from None
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as error:

@@ -111,7 +111,10 @@ def quote_at(
     search: str | None = None,
 ) -> Page[Quote]:
     """The index-th quote of a person (in date order), with how many there are."""
-    where, params = ["q.person_id = ?", "q.scope IN (0, ?)", "q.removed_at IS NULL"], [person_id, scope]
+    where, params = (
+        ["q.person_id = ?", "q.scope IN (0, ?)", "q.removed_at IS NULL"],
+        [person_id, scope],
+    )
     if search is not None:
         query = fts_query(search)
         if query is None:
@@ -165,10 +168,14 @@ def search(
 
 
 def _search_hit(row: sqlite3.Row) -> SearchHit:
-    return SearchHit(row["kind"], row["id"], date.fromisoformat(row["date"]), row["title"], row["snippet"])
+    return SearchHit(
+        row["kind"], row["id"], date.fromisoformat(row["date"]), row["title"], row["snippet"]
+    )
 
 
-def people_stats(conn: sqlite3.Connection, people_by_id: dict[int, Person], scope: int) -> list[PersonStats]:
+def people_stats(
+    conn: sqlite3.Connection, people_by_id: dict[int, Person], scope: int
+) -> list[PersonStats]:
     result = conn.execute(
         """
         SELECT p.id,

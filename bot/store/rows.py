@@ -10,7 +10,9 @@ from bot.models import AuditRecord, Entry, GuildSettings, Person, Quote, Source
 
 
 def person(row: sqlite3.Row) -> Person:
-    return Person(row["id"], row["slug"], row["name"], row["role"], tuple(json.loads(row["aliases"])))
+    return Person(
+        row["id"], row["slug"], row["name"], row["role"], tuple(json.loads(row["aliases"]))
+    )
 
 
 def sources_from_json(text: str | None) -> tuple[Source, ...]:

@@ -8,8 +8,8 @@ import sqlite3
 from dataclasses import asdict
 
 from bot.models import SHIPPED
-from bot.story import Story
 from bot.store.writes import audit, now, set_entry_links, set_meta, transaction
+from bot.story import Story
 
 STORY_HASH_KEY = "story_hash"
 
@@ -44,7 +44,8 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
             found = conn.execute("SELECT id FROM sources WHERE seed_key = ?", (s.key,)).fetchone()
             if found is None:
                 source_ids[s.key] = conn.execute(
-                    "INSERT INTO sources (seed_key, name, url) VALUES (?, ?, ?)", (s.key, s.name, s.url)
+                    "INSERT INTO sources (seed_key, name, url) VALUES (?, ?, ?)",
+                    (s.key, s.name, s.url),
                 ).lastrowid
                 continue
             source_ids[s.key] = found[0]
@@ -55,7 +56,8 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
         for e in story.entries:
             values = (e.date.isoformat(), e.precision, e.headline, e.body)
             found = conn.execute(
-                "SELECT id, date, precision, headline, body FROM entries WHERE seed_key = ?", (e.key,)
+                "SELECT id, date, precision, headline, body FROM entries WHERE seed_key = ?",
+                (e.key,),
             ).fetchone()
             if found is None:
                 entry_id = conn.execute(
@@ -71,7 +73,9 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                     edited_at = ? WHERE id = ?""",
                     (*values, now(), entry_id),
                 )
-                before = dict(zip(("date", "precision", "headline", "body"), tuple(found)[1:], strict=True))
+                before = dict(
+                    zip(("date", "precision", "headline", "body"), tuple(found)[1:], strict=True)
+                )
                 after = dict(zip(("date", "precision", "headline", "body"), values, strict=True))
                 audit(conn, SHIPPED, None, "edit", "entry", entry_id, before, after)
                 updated += 1
@@ -84,7 +88,13 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 [source_ids[key] for key in e.sources],
             )
         for q in story.quotes:
-            values = (person_ids[q.person], q.text, q.date.isoformat(), q.context, source_ids[q.source])
+            values = (
+                person_ids[q.person],
+                q.text,
+                q.date.isoformat(),
+                q.context,
+                source_ids[q.source],
+            )
             found = conn.execute(
                 "SELECT id, person_id, text, date, context, source_id FROM quotes WHERE seed_key = ?",
                 (q.key,),
@@ -102,7 +112,16 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                     WHERE id = ?""",
                     (*values, found[0]),
                 )
-                audit(conn, SHIPPED, None, "edit", "quote", found[0], {"text": found[2]}, {"text": q.text})
+                audit(
+                    conn,
+                    SHIPPED,
+                    None,
+                    "edit",
+                    "quote",
+                    found[0],
+                    {"text": found[2]},
+                    {"text": q.text},
+                )
                 updated += 1
         set_meta(conn, STORY_HASH_KEY, digest)
     return {"added": added, "updated": updated}

@@ -32,14 +32,16 @@ def export_data(conn: sqlite3.Connection) -> dict:
     tables = {}
     for table in TABLES:
         order = ", ".join(KEYS.get(table, ("id",)))
-        tables[table] = [dict(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+        tables[table] = [
+            dict(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
+        ]
     return {"format": EXPORT_FORMAT, "schema_version": schema_version(conn), "tables": tables}
 
 
 def import_data(conn: sqlite3.Connection, data: object, source: str) -> dict[str, int]:
     """Add the rows of an export; rows already present must be identical. All or nothing."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise StoreError(f"{source} is not a storybot export (no \"format\": \"{EXPORT_FORMAT}\")")
+        raise StoreError(f'{source} is not a storybot export (no "format": "{EXPORT_FORMAT}")')
     if data.get("schema_version") != schema_version(conn):
         raise StoreError(
             f"{source} was exported at schema version {data.get('schema_version')}, "
@@ -47,7 +49,7 @@ def import_data(conn: sqlite3.Connection, data: object, source: str) -> dict[str
         )
     tables = data.get("tables")
     if not isinstance(tables, dict):
-        raise StoreError(f"{source} has no \"tables\" object")
+        raise StoreError(f'{source} has no "tables" object')
     added = {}
     with transaction(conn):
         for table in TABLES:
@@ -63,7 +65,9 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
     added = 0
     for number, record in enumerate(records, 1):
         if not isinstance(record, dict) or set(record) != set(columns):
-            raise StoreError(f"{source}: {table} row {number} must have exactly the columns {columns}")
+            raise StoreError(
+                f"{source}: {table} row {number} must have exactly the columns {columns}"
+            )
         where = " AND ".join(f"{k} = ?" for k in keys)
         existing = conn.execute(
             f"SELECT * FROM {table} WHERE {where}", [record[k] for k in keys]
@@ -82,7 +86,9 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
                 [record[c] for c in columns],
             )
         except sqlite3.IntegrityError as error:
-            raise StoreError(f"{source}: {table} row {number} cannot be imported: {error}") from None
+            raise StoreError(
+                f"{source}: {table} row {number} cannot be imported: {error}"
+            ) from None
         added += 1
     return added
 

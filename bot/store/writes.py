@@ -79,7 +79,9 @@ def quote_snapshot(quote: Quote) -> dict:
 
 def source_for_url(conn: sqlite3.Connection, url: str) -> int:
     """The id of the source with this URL, created (named after its host) if new."""
-    row = conn.execute("SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,)
+    ).fetchone()
     if row:
         return row[0]
     host = url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
@@ -155,7 +157,16 @@ def edit_entry(
                 source_ids = [source_for_url(conn, url)] if url else []
             set_entry_links(conn, entry_id, person_ids, source_ids)
         after = reads.entry(conn, people_by_id, scope, entry_id)
-        audit(conn, scope, actor_id, "edit", "entry", entry_id, entry_snapshot(before), entry_snapshot(after))
+        audit(
+            conn,
+            scope,
+            actor_id,
+            "edit",
+            "entry",
+            entry_id,
+            entry_snapshot(before),
+            entry_snapshot(after),
+        )
     return after
 
 
@@ -239,7 +250,9 @@ def update_guild_settings(
             updates_role_id = excluded.updates_role_id, moderator_role_id = excluded.moderator_role_id""",
             (guild_id, after.updates_channel_id, after.updates_role_id, after.moderator_role_id),
         )
-        audit(conn, guild_id, actor_id, "config", "settings", guild_id, asdict(before), asdict(after))
+        audit(
+            conn, guild_id, actor_id, "config", "settings", guild_id, asdict(before), asdict(after)
+        )
     return after
 
 

@@ -1,0 +1,19 @@
+"""A Discord bot that follows one news story: the May 2024 OpenAI Superalignment departures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from bot.app import StoryBot
+    from bot.config import Settings
+
+
+def create_bot(settings: Settings | None = None) -> StoryBot:
+    """Build the bot without connecting; with no settings, read them from the environment."""
+    from bot.app import StoryBot
+    from bot.config import Settings
+
+    return StoryBot(settings if settings is not None else Settings.from_env())

@@ -1,0 +1,91 @@
+"""The Bot subclass: opens the store, loads the commands, syncs them when they change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.config import Settings
+from bot.store import Store
+from bot.story import load_story
+from bot.ui.paging import PageButton
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.reader",)
+COMMAND_HASH_KEY = "command_tree_hash"
+
+
+class StoryBot(commands.Bot):
+    def __init__(self, settings: Settings) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and roles for announcements; nothing privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+        self._store: Store | None = None
+        self.tree.on_error = self.on_app_command_error
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "the store opens in setup_hook"
+        return self._store
+
+    async def setup_hook(self) -> None:
+        self.story = load_story(self.settings.story_path)
+        self._store = await Store.open(self.settings.database_path, self.story)
+        self.add_dynamic_items(PageButton)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._store is not None:
+                await self._store.close()
+                self._store = None
+
+    def _sync_target(self) -> discord.Object | None:
+        if self.settings.dev_guild_id is None:
+            return None
+        return discord.Object(self.settings.dev_guild_id)
+
+    def command_tree_hash(self) -> str:
+        payload = sorted(
+            (c.to_dict(self.tree) for c in self.tree.get_commands()), key=lambda c: c["name"]
+        )
+        payload.append({"target": self.settings.dev_guild_id})
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree when it changed since the last sync (or when forced)."""
+        digest = self.command_tree_hash()
+        if not force and await self.store.meta(COMMAND_HASH_KEY) == digest:
+            log.info("Commands unchanged since the last sync; not syncing")
+            return False
+        target = self._sync_target()
+        if target is not None:
+            self.tree.copy_global_to(guild=target)
+        synced = await self.tree.sync(guild=target)
+        await self.store.set_meta(COMMAND_HASH_KEY, digest)
+        where = f"guild {target.id}" if target else "globally"
+        log.info("Synced %d commands %s", len(synced), where)
+        return True
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await errors.report(interaction, error, f"Command /{command}")

@@ -1,0 +1,1 @@
+"""Thin Discord adapters: parse options, call the store, render, respond."""

@@ -1,0 +1,48 @@
+"""Option parsing shared by the reader and moderator commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+from discord import app_commands
+
+from bot.dates import DateError, month_end, parse_date
+from bot.errors import UserError
+from bot.models import Person
+from bot.people import autocomplete, describe_unknown, find_person
+from bot.store import Store
+from bot.ui.text import shorten
+
+
+def resolve_person(store: Store, text: str) -> Person:
+    person = find_person(store.people, text)
+    if person is None:
+        raise UserError(describe_unknown(store.people, text))
+    return person
+
+
+def resolve_date(text: str, option: str, *, end_of_month: bool = False) -> tuple[date, str]:
+    try:
+        day, precision = parse_date(text)
+    except DateError as error:
+        raise UserError(f"`{option}`: {error}") from None
+    if end_of_month and precision == "month":
+        day = month_end(day)
+    return day, precision
+
+
+def person_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
+    return [
+        app_commands.Choice(name=shorten(f"{p.name} · {p.role}", 100), value=p.slug)
+        for p in autocomplete(store.people, current[:100])
+    ]
+
+
+def check_can_embed(interaction: discord.Interaction) -> None:
+    """Say plainly when the channel won't let the bot show its embeds."""
+    if interaction.guild is not None and not interaction.app_permissions.embed_links:
+        raise UserError(
+            "I can't show embeds in this channel. A server admin can give me the "
+            "**Embed Links** permission here, or try another channel."
+        )

@@ -1,0 +1,229 @@
+"""What every member uses: /timeline, /quote, /people, /search, /entry, /about."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import bot as package
+from bot.cogs.common import check_can_embed, person_choices, resolve_date, resolve_person
+from bot.dates import format_date
+from bot.errors import UserError
+from bot.models import TimelineFilters
+from bot.ui import embeds, paging
+from bot.ui.paging import Rendered
+from bot.ui.text import fit
+
+TIMELINE_PER_PAGE = 5
+SEARCH_PER_PAGE = 5
+# Text options are stored in page buttons' custom_ids (100 characters), so they are capped.
+TIMELINE_SEARCH_MAX = 40
+SEARCH_QUERY_MAX = 60
+
+
+class Reader(commands.Cog):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        paging.register("t", self.render_timeline, paging.pager_view)
+        paging.register("q", self.render_quote, paging.quote_view)
+        paging.register("s", self.render_search, paging.pager_view)
+
+    @property
+    def store(self):
+        return self.bot.store
+
+    async def person_autocomplete(self, interaction: discord.Interaction, current: str):
+        return person_choices(self.store, current)
+
+    async def respond_paged(
+        self,
+        interaction: discord.Interaction,
+        kind: str,
+        state: str,
+        rendered: Rendered,
+        *,
+        ephemeral: bool = False,
+    ) -> None:
+        view = paging.view_for(kind, interaction.user.id, state, rendered)
+        extra = {"view": view} if view is not None else {}
+        await interaction.response.send_message(embed=rendered.embed, ephemeral=ephemeral, **extra)
+
+    # /timeline
+
+    @app_commands.command(description="The story's events in date order, with their sources")
+    @app_commands.describe(
+        person="Only events involving this person",
+        since="From this date: 2024-05-17, 2024-05, May 17 2024 or 17 May 2024",
+        until="Up to this date (same forms)",
+        search="Only events mentioning these words",
+        private="Show the timeline only to you",
+    )
+    @app_commands.autocomplete(person=person_autocomplete)
+    async def timeline(
+        self,
+        interaction: discord.Interaction,
+        person: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 40] | None = None,
+        until: app_commands.Range[str, 1, 40] | None = None,
+        search: app_commands.Range[str, 1, TIMELINE_SEARCH_MAX] | None = None,
+        private: bool = False,
+    ) -> None:
+        check_can_embed(interaction)
+        who = resolve_person(self.store, person) if person is not None else None
+        start = resolve_date(since, "since")[0] if since is not None else None
+        end = resolve_date(until, "until", end_of_month=True)[0] if until is not None else None
+        if start and end and start > end:
+            raise UserError("`since` is after `until`: swap them to see that stretch of the story.")
+        if search is not None and not search.strip():
+            search = None
+        state = encode_timeline_state(who.id if who else None, start, end, search)
+        rendered = await self.render_timeline(interaction, state, 0)
+        if rendered.total == 0:
+            filters = describe_filters(self.store, state)
+            raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
+        await self.respond_paged(interaction, "t", state, rendered, ephemeral=private)
+
+    async def render_timeline(
+        self, interaction: discord.Interaction, state: str, page: int
+    ) -> Rendered:
+        filters = decode_timeline_state(state)
+        found = await self.store.timeline(interaction.guild_id, filters, page, TIMELINE_PER_PAGE)
+        embed = embeds.timeline_embed(found, describe_filters(self.store, state))
+        return Rendered(embed, found.page, found.page_count, found.total)
+
+    # /quote
+
+    @app_commands.command(description="What someone in the story said, verbatim and sourced")
+    @app_commands.describe(
+        person="Who said it (name, first or last name)", search="Only quotes with these words"
+    )
+    @app_commands.autocomplete(person=person_autocomplete)
+    async def quote(
+        self,
+        interaction: discord.Interaction,
+        person: app_commands.Range[str, 1, 100],
+        search: app_commands.Range[str, 1, TIMELINE_SEARCH_MAX] | None = None,
+    ) -> None:
+        check_can_embed(interaction)
+        who = resolve_person(self.store, person)
+        if search is not None and not search.strip():
+            search = None
+        state = f"{who.id}|{search or ''}"
+        rendered = await self.render_quote(interaction, state, 0)
+        if rendered.total == 0:
+            matching = f" matching “{fit(search, 40)}”" if search else ""
+            raise UserError(
+                f"No quotes from {who.name}{matching} yet. `/people` shows who has some."
+            )
+        await self.respond_paged(interaction, "q", state, rendered)
+
+    async def render_quote(
+        self, interaction: discord.Interaction, state: str, page: int
+    ) -> Rendered:
+        person_id, search = state.split("|", 1)
+        found = await self.store.quote_at(
+            interaction.guild_id, int(person_id), page, search or None
+        )
+        if not found.items:
+            who = self.store.person(int(person_id))
+            embed = discord.Embed(
+                description=f"No quotes from {who.name if who else 'them'} any more."
+            )
+            return Rendered(embed, 0, 1, 0)
+        return Rendered(
+            embeds.quote_embed(found, search or None), found.page, found.page_count, found.total
+        )
+
+    # /people
+
+    @app_commands.command(description="Who is who in the story")
+    async def people(self, interaction: discord.Interaction) -> None:
+        check_can_embed(interaction)
+        stats = await self.store.people_stats(interaction.guild_id)
+        await interaction.response.send_message(embed=embeds.people_embed(stats))
+
+    # /search
+
+    @app_commands.command(description="Search every event and quote")
+    @app_commands.describe(query="Words to look for")
+    async def search(
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, SEARCH_QUERY_MAX]
+    ) -> None:
+        check_can_embed(interaction)
+        rendered = await self.render_search(interaction, query, 0)
+        if rendered.total == 0:
+            raise UserError(
+                f"Nothing matches “{fit(' '.join(query.split()), 60)}”. Try other words."
+            )
+        await self.respond_paged(interaction, "s", query, rendered)
+
+    async def render_search(
+        self, interaction: discord.Interaction, query: str, page: int
+    ) -> Rendered:
+        found = await self.store.search(interaction.guild_id, query, page, SEARCH_PER_PAGE)
+        return Rendered(
+            embeds.search_embed(found, query), found.page, found.page_count, found.total
+        )
+
+    # /entry
+
+    @app_commands.command(description="One event in full, with all its sources")
+    @app_commands.describe(id="The entry's number, as shown in /timeline (#12)")
+    async def entry(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
+    ) -> None:
+        check_can_embed(interaction)
+        found = await self.store.entry(interaction.guild_id, id)
+        if found is None:
+            raise UserError(f"There is no entry #{id} here. `/timeline` lists them all.")
+        await interaction.response.send_message(embed=embeds.entry_embed(found))
+
+    # /about
+
+    @app_commands.command(description="What this bot tracks and where its data comes from")
+    async def about(self, interaction: discord.Interaction) -> None:
+        check_can_embed(interaction)
+        counts = await self.store.counts(interaction.guild_id)
+        story = self.bot.story
+        embed = embeds.about_embed(story.title, story.summary, counts, package.__version__)
+        await interaction.response.send_message(embed=embed)
+
+
+def encode_timeline_state(
+    person_id: int | None, since: date | None, until: date | None, search: str | None
+) -> str:
+    def day(d: date | None) -> str:
+        return d.strftime("%Y%m%d") if d else ""
+
+    return f"{person_id or ''}|{day(since)}|{day(until)}|{search or ''}"
+
+
+def decode_timeline_state(state: str) -> TimelineFilters:
+    person, since, until, search = state.split("|", 3)
+
+    def day(text: str) -> date | None:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:])) if text else None
+
+    return TimelineFilters(int(person) if person else None, day(since), day(until), search or None)
+
+
+def describe_filters(store, state: str) -> str:
+    filters = decode_timeline_state(state)
+    parts = []
+    if filters.person_id is not None:
+        who = store.person(filters.person_id)
+        parts.append(f"events with {who.name if who else 'that person'}")
+    if filters.since:
+        parts.append(f"from {format_date(filters.since)}")
+    if filters.until:
+        parts.append(f"up to {format_date(filters.until)}")
+    if filters.search:
+        parts.append(f"mentioning “{fit(filters.search, 40)}”")
+    return ", ".join(parts)
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Reader(bot))

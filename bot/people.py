@@ -1,0 +1,66 @@
+"""Finding a person from what a member typed: slug, full, first or last name, any case or accent."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+
+from bot.models import Person
+
+AUTOCOMPLETE_MAX = 25  # Discord's limit on choices
+
+
+def normalize(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = "".join(ch if ch.isalnum() else " " for ch in plain.casefold())
+    return " ".join(words.split())
+
+
+def names_of(person: Person) -> set[str]:
+    words = person.name.split()
+    names = {person.slug, person.name, words[0], words[-1], *person.aliases}
+    return {normalize(n) for n in names} - {""}
+
+
+def find_person(people: Iterable[Person], text: str) -> Person | None:
+    wanted = normalize(text)
+    if not wanted:
+        return None
+    for person in people:
+        if wanted in names_of(person):
+            return person
+    return None
+
+
+def suggest(people: Iterable[Person], text: str, limit: int = 3) -> list[Person]:
+    """The closest names to a typo, best first."""
+    wanted = normalize(text)
+    by_name = {name: p for p in people for name in names_of(p)}
+    close = difflib.get_close_matches(wanted, list(by_name), n=limit * 3, cutoff=0.5)
+    found = [by_name[name] for name in close]
+    found += [p for name, p in by_name.items() if wanted and wanted in name]
+    return list(dict.fromkeys(found))[:limit]
+
+
+def autocomplete(people: Iterable[Person], text: str) -> list[Person]:
+    """People whose names start with (then contain) what was typed; everyone for an empty box."""
+    wanted = normalize(text)
+    people = sorted(people, key=lambda p: p.name)
+    if not wanted:
+        return people[:AUTOCOMPLETE_MAX]
+    starts = [
+        p for p in people if any(n.startswith(wanted) or f" {wanted}" in n for n in names_of(p))
+    ]
+    contains = [p for p in people if p not in starts and any(wanted in n for n in names_of(p))]
+    return (starts + contains)[:AUTOCOMPLETE_MAX]
+
+
+def describe_unknown(people: Iterable[Person], text: str) -> str:
+    shown = " ".join(text.split())[:50] or "that"
+    options = suggest(people, text)
+    if options:
+        names = ", ".join(f"{p.name} (`{p.slug}`)" for p in options)
+        return f"No one called “{shown}”. Did you mean {names}?"
+    return f"No one called “{shown}”. See `/people` for everyone in the story."

@@ -1,0 +1,1 @@
+"""Rendering (embeds within Discord's limits) and views (pagers)."""

@@ -1,0 +1,173 @@
+"""Embeds for every reply, each built within Discord's limits (bot.ui.limits)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.dates import format_date
+from bot.models import Counts, Entry, Page, PersonStats, Quote, SearchHit
+from bot.ui import limits
+from bot.ui.text import escape, fit, highlighted, link, one_line
+
+STORY_COLOUR = discord.Colour(0x10A37F)
+UPDATE_COLOUR = discord.Colour(0xE67E22)
+QUOTE_COLOUR = discord.Colour(0x5865F2)
+SOURCES_SHOWN = 3
+TIMELINE_BODY = 360
+
+
+def entry_label(entry: Entry) -> str:
+    return format_date(entry.date, entry.precision)
+
+
+def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
+    header = f"Showing {filters}." if filters else "The whole story, oldest first."
+    budget = (limits.EMBED_DESCRIPTION - len(header) - 4) // max(1, len(page.items)) - 2
+    blocks = [timeline_block(entry, budget) for entry in page.items]
+    embed = discord.Embed(
+        title=f"Timeline · {page.total} {'entry' if page.total == 1 else 'entries'}",
+        description="\n\n".join([header, *blocks]),
+        colour=STORY_COLOUR,
+    )
+    embed.set_footer(
+        text=f"Page {page.page + 1} of {page.page_count} · /entry <id> shows one in full"
+    )
+    return embed
+
+
+def timeline_block(entry: Entry, budget: int) -> str:
+    """One entry in at most `budget` characters: date, headline, short body, people, sources."""
+    badge = " · *server update*" if not entry.shipped else ""
+    title = f"**{entry_label(entry)} · {fit(one_line(entry.headline), 130)}** `#{entry.id}`{badge}"
+    people = ""
+    if entry.people:
+        people = "People: " + fit(", ".join(p.name for p in entry.people), 160)
+    links = [link(s.name, s.url, 40) for s in entry.sources[:SOURCES_SHOWN]]
+    extra = len(entry.sources) - len(links)
+    sources = (
+        ("Sources: " + ", ".join(links) + (f" +{extra} more" if extra else "")) if links else ""
+    )
+    while links and len(title) + len(people) + len(sources) + 40 > budget:
+        links.pop()  # very long URLs: show fewer here; /entry lists them all
+        extra += 1
+        sources = (
+            "Sources: " + ", ".join(links) + f" +{extra} in `/entry {entry.id}`" if links else ""
+        )
+    room = budget - len(title) - len(people) - len(sources) - 3
+    body = fit(entry.body, max(0, min(TIMELINE_BODY, room)), f" (`/entry {entry.id}`)")
+    return "\n".join(part for part in (title, body, people, sources) if part)
+
+
+def entry_embed(entry: Entry) -> discord.Embed:
+    embed = discord.Embed(
+        title=fit(one_line(entry.headline), limits.EMBED_TITLE),
+        description=fit(entry.body, limits.EMBED_DESCRIPTION),
+        colour=STORY_COLOUR if entry.shipped else UPDATE_COLOUR,
+    )
+    embed.add_field(name="Date", value=entry_label(entry), inline=True)
+    if entry.people:
+        names = ", ".join(p.name for p in entry.people)
+        embed.add_field(name="People", value=fit(names, limits.EMBED_FIELD_VALUE), inline=True)
+    if entry.sources:
+        lines, used = [], 0
+        for source in entry.sources:
+            line = f"• {link(source.name, source.url, 100)}"
+            if used + len(line) + 1 > limits.EMBED_FIELD_VALUE:
+                break
+            lines.append(line)
+            used += len(line) + 1
+        embed.add_field(name="Sources", value="\n".join(lines), inline=False)
+    origin = "From the story as shipped" if entry.shipped else "Added by this server's moderators"
+    edited = " · edited" if entry.edited_at else ""
+    embed.set_footer(text=f"Entry #{entry.id} · {origin}{edited}")
+    return embed
+
+
+def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
+    quote = page.items[0]
+    text = fit(quote.text, limits.EMBED_DESCRIPTION - 200)
+    body = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+    embed = discord.Embed(
+        description=f"{body}\n\n— **{escape(quote.person.name)}**", colour=QUOTE_COLOUR
+    )
+    embed.set_author(name=fit(f"{quote.person.name} · {quote.person.role}", limits.EMBED_AUTHOR))
+    embed.add_field(name="Date", value=format_date(quote.date), inline=True)
+    if quote.context:
+        embed.add_field(name="Context", value=fit(quote.context, 200), inline=True)
+    if quote.source is not None:
+        embed.add_field(
+            name="Source", value=link(quote.source.name, quote.source.url, 120), inline=False
+        )
+    matching = f" matching “{fit(search, 40)}”" if search else ""
+    embed.set_footer(
+        text=f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}"
+    )
+    return embed
+
+
+def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
+    budget = limits.EMBED_DESCRIPTION // max(1, len(page.items)) - 4
+    blocks = []
+    for hit in page.items:
+        where = f"Entry `#{hit.id}`" if hit.kind == "entry" else f"Quote `#{hit.id}`"
+        title = f"**{fit(one_line(hit.title), 120)}** · {format_date(hit.date)} · {where}"
+        blocks.append(
+            f"{title}\n{highlighted(one_line(hit.snippet), max(0, budget - len(title) - 40))}"
+        )
+    embed = discord.Embed(
+        title=fit(f"Search: {one_line(query)}", limits.EMBED_TITLE),
+        description="\n\n".join(blocks),
+        colour=STORY_COLOUR,
+    )
+    embed.set_footer(
+        text=f"{page.total} matches · page {page.page + 1} of {page.page_count} · best first"
+    )
+    return embed
+
+
+def people_embed(stats: list[PersonStats]) -> discord.Embed:
+    lines = []
+    for s in stats:
+        counts = f"{s.quotes} {'quote' if s.quotes == 1 else 'quotes'}, {s.entries} {'entry' if s.entries == 1 else 'entries'}"
+        lines.append(
+            f"**{escape(s.person.name)}** (`{s.person.slug}`): {escape(s.person.role)} · {counts}"
+        )
+    description = ""
+    for line in lines:
+        if len(description) + len(line) + 1 > limits.EMBED_DESCRIPTION - 40:
+            description += "\n…and more"
+            break
+        description += ("\n" if description else "") + line
+    embed = discord.Embed(title="Who is who", description=description, colour=STORY_COLOUR)
+    embed.set_footer(
+        text="/quote <name> for what they said · /timeline person:<name> for their part"
+    )
+    return embed
+
+
+def about_embed(title: str, summary: str, counts: Counts, version: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=fit(title, limits.EMBED_TITLE), description=fit(summary, 1500), colour=STORY_COLOUR
+    )
+    embed.add_field(name="Events", value=str(counts.entries), inline=True)
+    embed.add_field(name="Quotes", value=str(counts.quotes), inline=True)
+    embed.add_field(name="People", value=str(counts.people), inline=True)
+    embed.add_field(
+        name="Where the data comes from",
+        value=(
+            "The shipped story is built from a LessWrong post tracking the departures and from "
+            "well-known public records (OpenAI's blog, posts on X, Vox, TechCrunch); every event "
+            "and quote carries its date and source. Quotes are verbatim."
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Adding updates",
+        value=(
+            "Moderators (Manage Messages, or the role set with `/config`) post breaking news "
+            "with `/addupdate`; it shows in this server's `/timeline` and is announced."
+        ),
+        inline=False,
+    )
+    embed.set_footer(text=f"storybot {version} · /timeline · /quote · /people · /search · /entry")
+    return embed

@@ -1,0 +1,67 @@
+"""Making stored text safe to show: escaped Markdown and mentions, shortened at word boundaries."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+
+from bot.store import HIGHLIGHT_END, HIGHLIGHT_START
+
+ELLIPSIS = "…"
+
+
+def escape(text: str) -> str:
+    """Data, not formatting: Markdown shows literally and mentions show as text."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def shorten(text: str, limit: int, hint: str = "") -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis and `hint`."""
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(ELLIPSIS) - len(hint))
+    cut = text[:room]
+    if " " in cut[room // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    # Never end inside a Markdown escape or a half-written mention.
+    return cut.rstrip(" \\") + ELLIPSIS + hint
+
+
+def fit(text: str, limit: int, hint: str = "") -> str:
+    """`text` escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
+    room = limit
+    while True:
+        short = shorten(text, room - (len(hint) if len(text) > room else 0))
+        out = escape(short) + (hint if short != text else "")
+        if len(out) <= limit:
+            return out
+        room -= max(1, len(out) - limit)
+
+
+def link(name: str, url: str | None, limit: int = 60) -> str:
+    label = fit(name.replace("[", "(").replace("]", ")"), limit)
+    if not url:
+        return label
+    return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
+
+
+def highlighted(snippet: str, limit: int) -> str:
+    """A search snippet, escaped, with the matched words in bold."""
+    plain = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+    if len(plain) > limit:
+        snippet = shorten(snippet, limit)
+    parts = re.split(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])", snippet)
+    out, bold = [], False
+    for part in parts:
+        if part == HIGHLIGHT_START:
+            bold = True
+        elif part == HIGHLIGHT_END:
+            bold = False
+        elif part:
+            out.append(f"**{escape(part)}**" if bold else escape(part))
+    return "".join(out)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())

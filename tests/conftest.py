@@ -1,0 +1,63 @@
+"""Shared fixtures: a bot on a temporary SQLite file, driven through SimCord."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import discord
+import pytest
+
+from bot import create_bot
+from bot.app import StoryBot
+from bot.config import Settings
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(database_path=tmp_path / "bot.db")
+
+
+@pytest.fixture
+async def make_bot(settings) -> Callable[[], StoryBot]:
+    """Builds bots on the same database; closes every store at teardown (SimCord never closes bots)."""
+    made: list[StoryBot] = []
+
+    def make() -> StoryBot:
+        made.append(create_bot(settings))
+        return made[-1]
+
+    yield make
+    for bot in made:
+        if bot._store is not None:
+            await bot._store.close()
+
+
+@pytest.fixture
+def simcord_bot(make_bot) -> StoryBot:
+    return make_bot()
+
+
+@pytest.fixture
+def guild(simcord_env):
+    return simcord_env.create_guild("Newsroom")
+
+
+@pytest.fixture
+def channel(guild):
+    return guild.create_text_channel("general")
+
+
+@pytest.fixture
+def member(simcord_env, guild):
+    return guild.add_member(simcord_env.create_user("reader"))
+
+
+@pytest.fixture
+def other_member(simcord_env, guild):
+    return guild.add_member(simcord_env.create_user("bystander"))
+
+
+@pytest.fixture
+def moderator(simcord_env, guild):
+    mods = guild.create_role("Mods", permissions=discord.Permissions(manage_messages=True))
+    return guild.add_member(simcord_env.create_user("editor"), roles=[mods])
