@@ -18,7 +18,7 @@ from bot.ui.paging import PageButton
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.reader",)
+EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.settings")
 COMMAND_HASH_KEY = "command_tree_hash"
 
 

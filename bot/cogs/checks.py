@@ -1,0 +1,51 @@
+"""Who may use the moderator commands: Manage Messages, OR the guild's configured moderator role.
+
+Discord hides these commands from members without Manage Messages (default_permissions),
+but server admins can change that in Server Settings > Integrations, so every moderator
+command checks again at run time.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+NOT_A_MODERATOR = (
+    "Only moderators can do this: you need the Manage Messages permission "
+    "or this server's moderator role."
+)
+MODERATOR_COMMANDS = (
+    "addupdate",
+    "editupdate",
+    "removeupdate",
+    "addquote",
+    "removequote",
+    "history",
+)
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_messages:
+        return True
+    settings = await interaction.client.store.guild_settings(interaction.guild.id)
+    role_id = settings.moderator_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+def moderator_only():
+    """Decorator: guild-only, hidden by default from non-moderators, and checked at run time."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if not await is_moderator(interaction):
+            raise app_commands.CheckFailure(NOT_A_MODERATOR)
+        return True
+
+    def decorate(command):
+        command = app_commands.guild_only()(command)
+        command = app_commands.default_permissions(manage_messages=True)(command)
+        return app_commands.check(predicate)(command)
+
+    return decorate

@@ -1,0 +1,421 @@
+"""Moderators post and correct updates: /addupdate, /editupdate, /removeupdate, /addquote,
+/removequote, /history. Everything is scoped to the moderator's own guild."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
+from bot.cogs.common import person_choices, resolve_person
+from bot.editorial import (
+    CONTEXT_MAX,
+    HEADLINE_MAX,
+    TEXT_MAX,
+    clean_date,
+    clean_people,
+    clean_source,
+    clean_text,
+    update_draft,
+)
+from bot.errors import UserError
+from bot.models import Entry
+from bot.ui import paging
+from bot.ui.editorial import history_embed, update_embed
+from bot.ui.paging import Rendered
+from bot.ui.text import fit
+
+log = logging.getLogger(__name__)
+
+HISTORY_PER_PAGE = 8
+ADDUPDATE_RATE = (5, 60.0)  # posts per moderator per minute
+
+
+class UpdateModal(discord.ui.Modal, title="Post an update"):
+    """The paragraph editor /addupdate opens when it is run without `text`."""
+
+    text = discord.ui.TextInput(
+        label="What happened",
+        style=discord.TextStyle.paragraph,
+        max_length=TEXT_MAX,
+        custom_id="text",
+    )
+    headline = discord.ui.TextInput(
+        label="Headline (optional)", required=False, max_length=HEADLINE_MAX, custom_id="headline"
+    )
+
+    def __init__(self, cog: Moderation, options: dict) -> None:
+        super().__init__()
+        self.cog, self.options = cog, options
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.post_update(
+            interaction, text=self.text.value, headline=self.headline.value, **self.options
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        if isinstance(error, UserError):
+            # Nothing the moderator typed is lost: hand the text back to copy.
+            error = UserError(
+                f"{error}\nYour text, to copy:\n```\n{self.text.value.replace('`', 'ˋ')}\n```"
+            )
+        await errors.report(interaction, error, "The /addupdate form")
+
+
+class Moderation(commands.Cog):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        paging.register("h", self.render_history, paging.pager_view)
+
+    @property
+    def store(self):
+        return self.bot.store
+
+    async def person_autocomplete(self, interaction: discord.Interaction, current: str):
+        # `people` takes a comma-separated list: complete the last name being typed.
+        done, _, last = current.rpartition(",")
+        prefix = f"{done}, " if done else ""
+        return [
+            app_commands.Choice(name=fit(prefix + choice.name, 100), value=prefix + choice.value)
+            for choice in person_choices(self.store, last.strip())
+            if len(prefix + choice.value) <= 100
+        ]
+
+    async def single_person_autocomplete(self, interaction: discord.Interaction, current: str):
+        return person_choices(self.store, current)
+
+    # /addupdate
+
+    @app_commands.command(
+        description="Post a news update to this server's timeline and announce it"
+    )
+    @app_commands.describe(
+        text="What happened (leave empty to write it in a larger box)",
+        date="When it happened (default today): 2024-05-17, 2024-05, May 17 2024",
+        headline="A short headline (default: the first line of the text)",
+        source="A link to where this was reported (http/https)",
+        people="Who is involved, comma-separated (e.g. leike, altman)",
+        announce="Post it publicly here and in the updates channel (default yes)",
+    )
+    @app_commands.autocomplete(people=person_autocomplete)
+    @app_commands.checks.cooldown(*ADDUPDATE_RATE, key=lambda i: (i.guild_id, i.user.id))
+    @moderator_only()
+    async def addupdate(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, 4000] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
+        headline: app_commands.Range[str, 1, 200] | None = None,
+        source: app_commands.Range[str, 1, 1000] | None = None,
+        people: app_commands.Range[str, 1, 200] | None = None,
+        announce: bool = True,
+    ) -> None:
+        options = {"date": date, "source": source, "people": people, "announce": announce}
+        if text is None:
+            await interaction.response.send_modal(UpdateModal(self, options))
+            return
+        await self.post_update(interaction, text=text, headline=headline, **options)
+
+    async def post_update(
+        self,
+        interaction: discord.Interaction,
+        *,
+        text: str,
+        headline: str | None,
+        date: str | None,
+        source: str | None,
+        people: str | None,
+        announce: bool,
+    ) -> None:
+        draft = update_draft(
+            text=text,
+            headline=headline,
+            date_text=date,
+            source=source,
+            people_text=people,
+            people=self.store.people,
+        )
+        # Answer Discord now; storing and announcing may take longer than its 3 seconds.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        entry = await self.store.add_entry(
+            interaction.guild_id,
+            interaction.user.id,
+            day=draft.day,
+            precision=draft.precision,
+            headline=draft.headline,
+            body=draft.text,
+            person_ids=draft.person_ids,
+            source_url=draft.source_url,
+        )
+        report = [f"Update #{entry.id} is in this server's `/timeline`."]
+        if announce:
+            report += await self.announce(interaction, entry)
+        else:
+            report.append("Not announced (announce: False).")
+        await interaction.followup.send("\n".join(report), ephemeral=True)
+
+    async def announce(self, interaction: discord.Interaction, entry: Entry) -> list[str]:
+        """Post the update here and in the updates channel; returns what happened, failures named."""
+        settings = await self.store.guild_settings(interaction.guild_id)
+        embed = update_embed(entry, interaction.user.display_name)
+        targets: list[tuple[discord.abc.Messageable | None, str, discord.Role | None]] = []
+        updates_channel = None
+        if settings.updates_channel_id is not None:
+            updates_channel = interaction.guild.get_channel(settings.updates_channel_id)
+            role = None
+            if settings.updates_role_id is not None:
+                role = interaction.guild.get_role(settings.updates_role_id)
+            if updates_channel is None:
+                targets.append(
+                    (
+                        None,
+                        "the updates channel (it no longer exists; set one with `/config`)",
+                        None,
+                    )
+                )
+            else:
+                targets.append((updates_channel, updates_channel.mention, role))
+        if interaction.channel is not None and interaction.channel != updates_channel:
+            targets.insert(0, (interaction.channel, "this channel", None))
+        results = []
+        for channel, name, role in targets:
+            results.append(await self.post_announcement(channel, name, embed, role))
+        return results
+
+    async def post_announcement(
+        self, channel, name: str, embed: discord.Embed, role: discord.Role | None
+    ) -> str:
+        if channel is None:
+            return f"Could not announce in {name}."
+        if isinstance(channel, discord.abc.GuildChannel):
+            perms = channel.permissions_for(channel.guild.me)
+            # Lacking an earlier one implies lacking the later ones: name the first.
+            for label, granted in (
+                ("View Channel", perms.view_channel),
+                ("Send Messages", perms.send_messages),
+                ("Embed Links", perms.embed_links),
+            ):
+                if not granted:
+                    return f"Could not announce in {name}: I lack {label} there."
+        # The configured updates role is the only mention the bot ever allows.
+        content = role.mention if role is not None else None
+        mentions = discord.AllowedMentions(roles=[role]) if role else discord.AllowedMentions.none()
+        try:
+            await channel.send(content=content, embed=embed, allowed_mentions=mentions)
+        except discord.Forbidden:
+            return f"Could not announce in {name}: Discord refused (missing permissions)."
+        except discord.NotFound:
+            return f"Could not announce in {name}: the channel no longer exists."
+        except discord.HTTPException as error:
+            log.warning("Announcement in %s failed: %s", name, error)
+            return f"Could not announce in {name}: Discord answered {error.status}. The update is saved."
+        return f"Announced in {name}."
+
+    # /editupdate, /removeupdate
+
+    @app_commands.command(description="Correct one of this server's updates")
+    @app_commands.describe(
+        id="The update's number (#12)",
+        text="New text",
+        date="New date",
+        headline="New headline",
+        source="New source link",
+        people="New list of people, comma-separated",
+    )
+    @app_commands.autocomplete(people=person_autocomplete)
+    @moderator_only()
+    async def editupdate(
+        self,
+        interaction: discord.Interaction,
+        id: app_commands.Range[int, 1, 2**53],
+        text: app_commands.Range[str, 1, 4000] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
+        headline: app_commands.Range[str, 1, 200] | None = None,
+        source: app_commands.Range[str, 1, 1000] | None = None,
+        people: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        changes: dict = {}
+        if text is not None:
+            changes["body"] = clean_text(text, "text", TEXT_MAX)
+        if headline is not None:
+            changes["headline"] = clean_text(headline, "headline", HEADLINE_MAX, multiline=False)
+        if date is not None:
+            changes["date"], changes["precision"] = clean_date(date)
+        if source is not None:
+            changes["source_url"] = clean_source(source)
+        if people is not None:
+            changes["person_ids"] = clean_people(people, self.store.people)
+        if not changes:
+            raise UserError(
+                "Nothing to change: give at least one of text, date, headline, source, people."
+            )
+        await self.require_own_entry(interaction, id)
+        entry = await self.store.edit_entry(
+            interaction.guild_id, interaction.user.id, id, **changes
+        )
+        if entry is None:
+            raise UserError(f"There is no entry #{id} here.")
+        await interaction.response.send_message(f"Update #{id} is corrected.", ephemeral=True)
+
+    @app_commands.command(description="Take one of this server's updates out of the timeline")
+    @app_commands.describe(id="The update's number (#12)")
+    @moderator_only()
+    async def removeupdate(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
+    ) -> None:
+        await self.require_own_entry(interaction, id)
+        entry = await self.store.remove_entry(interaction.guild_id, interaction.user.id, id)
+        if entry is None:
+            raise UserError(f"There is no entry #{id} here.")
+        view = discord.ui.View(timeout=None)
+        view.add_item(UndoRemoveButton(id, interaction.user.id))
+        await interaction.response.send_message(
+            f"Removed update #{id} (“{fit(entry.headline, 80)}”) from the timeline.",
+            view=view,
+            ephemeral=True,
+        )
+
+    async def require_own_entry(self, interaction: discord.Interaction, entry_id: int) -> None:
+        """Same answer for missing and other guilds' ids; a clear one for the shipped story."""
+        entry = await self.store.entry(interaction.guild_id, entry_id)
+        if entry is None:
+            raise UserError(f"There is no entry #{entry_id} here.")
+        if entry.shipped:
+            raise UserError(
+                f"Entry #{entry_id} is part of the story the bot ships with; only the bot's "
+                "operator can change it. Post a correction with `/addupdate` instead."
+            )
+
+    # /addquote, /removequote
+
+    @app_commands.command(description="Add a verbatim quote to this server's collection")
+    @app_commands.describe(
+        person="Who said it",
+        text="Exactly what they said",
+        date="When (default today)",
+        context="Where, e.g. “thread on X” or “to Vox”",
+        source="A link to where they said it",
+    )
+    @app_commands.autocomplete(person=single_person_autocomplete)
+    @moderator_only()
+    async def addquote(
+        self,
+        interaction: discord.Interaction,
+        person: app_commands.Range[str, 1, 100],
+        text: app_commands.Range[str, 1, 4000],
+        date: app_commands.Range[str, 1, 40] | None = None,
+        context: app_commands.Range[str, 1, 200] | None = None,
+        source: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        who = resolve_person(self.store, person)
+        body = clean_text(text, "text", TEXT_MAX)
+        day, _ = clean_date(date)
+        where = clean_text(context, "context", CONTEXT_MAX, multiline=False) if context else ""
+        url = clean_source(source)
+        quote = await self.store.add_quote(
+            interaction.guild_id,
+            interaction.user.id,
+            person_id=who.id,
+            text=body,
+            day=day,
+            context=where,
+            source_url=url,
+        )
+        await interaction.response.send_message(
+            f"Added quote #{quote.id} from {who.name}; `/quote {who.slug}` shows it.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(description="Remove one of this server's quotes")
+    @app_commands.describe(id="The quote's number (#7)")
+    @moderator_only()
+    async def removequote(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
+    ) -> None:
+        quote = await self.store.remove_quote(interaction.guild_id, interaction.user.id, id)
+        if quote is None:
+            raise UserError(f"There is no quote #{id} of this server's to remove.")
+        await interaction.response.send_message(f"Removed quote #{id}.", ephemeral=True)
+
+    # /history
+
+    @app_commands.command(description="Who changed what, and when, in this server")
+    @app_commands.describe(id="Only the history of this entry or quote number")
+    @moderator_only()
+    async def history(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53] | None = None
+    ) -> None:
+        state = str(id) if id is not None else ""
+        rendered = await self.render_history(interaction, state, 0)
+        if rendered.total == 0:
+            raise UserError(
+                "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
+            )
+        view = paging.view_for("h", interaction.user.id, state, rendered)
+        extra = {"view": view} if view is not None else {}
+        await interaction.response.send_message(embed=rendered.embed, ephemeral=True, **extra)
+
+    async def render_history(
+        self, interaction: discord.Interaction, state: str, page: int
+    ) -> Rendered:
+        target = int(state) if state else None
+        found = await self.store.history(interaction.guild_id, target, page, HISTORY_PER_PAGE)
+        return Rendered(history_embed(found, target), found.page, found.page_count, found.total)
+
+
+class UndoRemoveButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"undo:entry:(?P<id>\d{1,20}):(?P<owner>\d{1,20})",
+):
+    """Restores a removed update; survives restarts; only for the moderator who removed it."""
+
+    def __init__(self, entry_id: int, owner: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Undo",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"undo:entry:{entry_id}:{owner}",
+            )
+        )
+        self.entry_id, self.owner = entry_id, owner
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> UndoRemoveButton:
+        return cls(int(match["id"]), int(match["owner"]))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner:
+            await errors.send_ephemeral(
+                interaction, "Only the moderator who removed it can undo this."
+            )
+            return False
+        if not await is_moderator(interaction):
+            await errors.send_ephemeral(interaction, NOT_A_MODERATOR)
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # discord.py only logs errors raised here, so answer the moderator ourselves.
+        try:
+            entry = await interaction.client.store.restore_entry(
+                interaction.guild_id, interaction.user.id, self.entry_id
+            )
+            if entry is None:
+                message = f"Update #{self.entry_id} is already back; nothing to undo."
+            else:
+                message = f"Restored update #{entry.id}: it is back in `/timeline`."
+            await interaction.response.edit_message(content=message, view=None)
+        except Exception as error:
+            await errors.report(interaction, error, f"Undo of entry {self.entry_id}")
+
+
+async def setup(bot) -> None:
+    bot.add_dynamic_items(UndoRemoveButton)
+    await bot.add_cog(Moderation(bot))

@@ -1,0 +1,133 @@
+"""Checking what moderators type before anything is stored: each problem names its field."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from bot.dates import parse_date
+from bot.errors import UserError
+from bot.models import Person
+from bot.people import describe_unknown, find_person
+
+TEXT_MAX = 1500
+HEADLINE_MAX = 120
+CONTEXT_MAX = 100
+SOURCE_MAX = 512
+PEOPLE_MAX = 10
+
+
+@dataclass(frozen=True)
+class UpdateDraft:
+    text: str
+    headline: str
+    day: date
+    precision: str
+    source_url: str | None
+    person_ids: list[int]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def clean_text(value: str, field: str, limit: int, *, multiline: bool = True) -> str:
+    """Trimmed text with something visible in it, no control characters, within `limit`."""
+    allowed = {"\n", "\t"} if multiline else set()
+    bad = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed]
+    if bad:
+        raise UserError(f"`{field}` contains control characters; remove them and try again.")
+    text = value.strip()
+    visible = [
+        ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn")
+    ]
+    if not visible:
+        raise UserError(f"`{field}` is empty: write something people can read.")
+    if not multiline and "\n" in text:
+        raise UserError(f"`{field}` must be one line.")
+    if len(text) > limit:
+        raise UserError(f"`{field}` is {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def clean_date(value: str | None, field: str = "date") -> tuple[date, str]:
+    """A date as /timeline accepts it, at most one day ahead (time zones); default today."""
+    if value is None or not value.strip():
+        return today(), "day"
+    try:
+        day, precision = parse_date(value)
+    except ValueError as error:
+        raise UserError(f"`{field}`: {error}") from None
+    if day > today() + timedelta(days=1):
+        raise UserError(
+            f"`{field}` is in the future ({day.isoformat()}); updates report what happened."
+        )
+    return day, precision
+
+
+def clean_source(value: str | None, field: str = "source") -> str | None:
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    if len(url) > SOURCE_MAX:
+        raise UserError(
+            f"`{field}` is {len(url)} characters; a link may have at most {SOURCE_MAX}."
+        )
+    parts = urlsplit(url) if url.isprintable() and " " not in url else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UserError(f"`{field}` must be a web link starting with http:// or https://.")
+    return url
+
+
+def clean_people(value: str | None, people: Iterable[Person], field: str = "people") -> list[int]:
+    """Comma-separated names, each resolved like /quote's person option."""
+    if value is None or not value.strip():
+        return []
+    people = list(people)
+    names = [name for name in value.split(",") if name.strip()]
+    if len(names) > PEOPLE_MAX:
+        raise UserError(f"`{field}` names {len(names)} people; at most {PEOPLE_MAX}.")
+    found = []
+    for name in names:
+        person = find_person(people, name)
+        if person is None:
+            raise UserError(f"`{field}`: {describe_unknown(people, name)}")
+        found.append(person.id)
+    return list(dict.fromkeys(found))
+
+
+def headline_from(text: str) -> str:
+    """A default headline: the text's first line, shortened at a word boundary."""
+    first = " ".join(text.splitlines()[0].split())
+    if len(first) <= HEADLINE_MAX:
+        return first
+    cut = first[: HEADLINE_MAX - 1]
+    return (cut[: cut.rindex(" ")] if " " in cut else cut) + "…"
+
+
+def update_draft(
+    *,
+    text: str,
+    headline: str | None,
+    date_text: str | None,
+    source: str | None,
+    people_text: str | None,
+    people: Iterable[Person],
+) -> UpdateDraft:
+    body = clean_text(text, "text", TEXT_MAX)
+    if headline is not None and headline.strip():
+        title = clean_text(headline, "headline", HEADLINE_MAX, multiline=False)
+    else:
+        title = headline_from(body)
+    day, precision = clean_date(date_text)
+    return UpdateDraft(
+        text=body,
+        headline=title,
+        day=day,
+        precision=precision,
+        source_url=clean_source(source),
+        person_ids=clean_people(people_text, people),
+    )

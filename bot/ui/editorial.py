@@ -1,0 +1,102 @@
+"""What moderators see and what they announce: update embeds, the audit trail, the undo button."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot.dates import format_date
+from bot.models import AuditRecord, Entry, GuildSettings, Page
+from bot.ui import limits
+from bot.ui.embeds import STORY_COLOUR, UPDATE_COLOUR
+from bot.ui.text import fit, link, one_line
+
+
+def update_embed(entry: Entry, author_name: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=fit(f"Update: {one_line(entry.headline)}", limits.EMBED_TITLE),
+        description=fit(entry.body, limits.EMBED_DESCRIPTION),
+        colour=UPDATE_COLOUR,
+    )
+    embed.add_field(name="Date", value=format_date(entry.date, entry.precision), inline=True)
+    if entry.people:
+        names = ", ".join(p.name for p in entry.people)
+        embed.add_field(name="People", value=fit(names, limits.EMBED_FIELD_VALUE), inline=True)
+    if entry.sources:
+        source = entry.sources[0]
+        embed.add_field(name="Source", value=link(source.name, source.url, 100), inline=False)
+    embed.set_footer(text=fit(f"Update #{entry.id} · posted by {author_name} · /timeline", 200))
+    return embed
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    def show(kind: str, value: int | None) -> str:
+        if value is None:
+            return "not set"
+        return f"<#{value}>" if kind == "channel" else f"<@&{value}>"
+
+    embed = discord.Embed(title="Story bot settings", colour=STORY_COLOUR)
+    embed.add_field(
+        name="Updates channel", value=show("channel", settings.updates_channel_id), inline=False
+    )
+    embed.add_field(
+        name="Updates role (pinged)", value=show("role", settings.updates_role_id), inline=False
+    )
+    embed.add_field(
+        name="Moderator role", value=show("role", settings.moderator_role_id), inline=False
+    )
+    return embed
+
+
+ACTIONS = {
+    "add": "added",
+    "edit": "edited",
+    "remove": "removed",
+    "restore": "restored",
+    "config": "changed",
+}
+
+
+def history_embed(page: Page[AuditRecord], target_id: int | None) -> discord.Embed:
+    budget = limits.EMBED_DESCRIPTION // max(1, len(page.items)) - 4
+    blocks = [history_block(record, budget) for record in page.items]
+    title = f"History of #{target_id}" if target_id is not None else "Moderation history"
+    embed = discord.Embed(title=title, description="\n\n".join(blocks), colour=STORY_COLOUR)
+    embed.set_footer(
+        text=f"{page.total} changes · page {page.page + 1} of {page.page_count} · newest first"
+    )
+    return embed
+
+
+def history_block(record: AuditRecord, budget: int) -> str:
+    when = int(datetime.fromisoformat(record.at).timestamp())
+    who = f"<@{record.actor_id}>" if record.actor_id else "the operator"
+    what = (
+        f"{record.target_kind} #{record.target_id}"
+        if record.target_kind != "settings"
+        else "settings"
+    )
+    head = f"**{ACTIONS.get(record.action, record.action).capitalize()} {what}** by {who} · <t:{when}:f>"
+    changes = []
+    before, after = record.before or {}, record.after or {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if record.action == "add":
+            changes.append(f"{key}: {show_value(new)}")
+        elif record.action in ("remove", "restore"):
+            continue
+        else:
+            changes.append(f"{key}: {show_value(old)} → {show_value(new)}")
+    detail = fit("\n".join(changes), max(0, budget - len(head) - 2)) if changes else ""
+    return f"{head}\n{detail}" if detail else head
+
+
+def show_value(value: object) -> str:
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return f"“{one_line(str(value))[:80]}”"
