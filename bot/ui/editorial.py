@@ -80,23 +80,49 @@ def history_block(record: AuditRecord, budget: int) -> str:
     head = f"**{ACTIONS.get(record.action, record.action).capitalize()} {what}** by {who} · <t:{when}:f>"
     changes = []
     before, after = record.before or {}, record.after or {}
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        if record.action == "add":
-            changes.append(f"{key}: {show_value(new)}")
-        elif record.action in ("remove", "restore"):
-            continue
-        else:
-            changes.append(f"{key}: {show_value(old)} → {show_value(new)}")
-    detail = fit("\n".join(changes), max(0, budget - len(head) - 2)) if changes else ""
-    return f"{head}\n{detail}" if detail else head
+    if record.action in ("add", "edit", "config"):
+        for key in [k for k in FIELD_LABELS if k in before or k in after]:
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            label = FIELD_LABELS[key]
+            if record.action == "add":
+                changes.append(f"{label}: {show_value(key, new)}")
+            else:
+                changes.append(f"{label}: {show_value(key, old)} → {show_value(key, new)}")
+    lines = [head]
+    for line in changes:
+        if sum(map(len, lines)) + len(line) + 2 > budget:
+            lines.append("…")
+            break
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def show_value(value: object) -> str:
+# What the audit trail shows, in this order; other recorded keys are left out.
+FIELD_LABELS = {
+    "headline": "headline",
+    "body": "text",
+    "text": "text",
+    "date": "date",
+    "person": "person",
+    "people": "people",
+    "context": "context",
+    "source": "source",
+    "sources": "sources",
+    "updates_channel_id": "updates channel",
+    "updates_role_id": "updates role",
+    "moderator_role_id": "moderator role",
+}
+
+
+def show_value(key: str, value: object) -> str:
     if value is None or value == []:
         return "none"
+    if key == "updates_channel_id":
+        return f"<#{value}>"
+    if key.endswith("role_id"):
+        return f"<@&{value}>"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return f"“{one_line(str(value))[:80]}”"
+        return fit(", ".join(map(str, value)), 200)
+    return f"“{fit(one_line(str(value)), 80)}”"
