@@ -141,7 +141,17 @@ class Moderation(commands.Cog):
             people=self.store.people,
         )
         # Answer Discord now; storing and announcing may take longer than its 3 seconds.
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        except discord.HTTPException as error:
+            # Nothing is stored yet, so the honest answer is "try again".
+            log.warning(
+                "/addupdate: Discord refused the deferral (%s); nothing stored", error.status
+            )
+            raise UserError(
+                f"Discord didn't accept my reply (error {error.status}), so nothing was saved. "
+                "Please run /addupdate again."
+            ) from None
         entry = await self.store.add_entry(
             interaction.guild_id,
             interaction.user.id,
@@ -157,7 +167,21 @@ class Moderation(commands.Cog):
             report += await self.announce(interaction, entry)
         else:
             report.append("Not announced (announce: False).")
-        await interaction.followup.send("\n".join(report), ephemeral=True)
+        await self.tell_moderator(interaction, "\n".join(report))
+
+    async def tell_moderator(self, interaction: discord.Interaction, message: str) -> None:
+        """The update is stored by now: make sure the moderator hears that, not an apology."""
+        for attempt in (1, 2):
+            try:
+                await interaction.followup.send(message, ephemeral=True)
+                return
+            except discord.HTTPException as error:
+                log.warning(
+                    "Telling the moderator failed (attempt %d, %s): %r",
+                    attempt,
+                    error.status,
+                    message,
+                )
 
     async def announce(self, interaction: discord.Interaction, entry: Entry) -> list[str]:
         """Post the update here and in the updates channel; returns what happened, failures named."""
