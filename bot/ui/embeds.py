@@ -51,7 +51,9 @@ def timeline_block(entry: Entry, budget: int) -> str:
         links.pop()  # very long URLs: show fewer here; /entry lists them all
         extra += 1
         sources = (
-            "Sources: " + ", ".join(links) + f" +{extra} in `/entry {entry.id}`" if links else ""
+            "Sources: " + ", ".join(links) + f" +{extra} in `/entry {entry.id}`"
+            if links
+            else f"Sources: see `/entry {entry.id}`"  # still say it is sourced, and where
         )
     room = budget - len(title) - len(people) - len(sources) - 3
     body = fit(entry.body, max(0, min(TIMELINE_BODY, room)), f" (`/entry {entry.id}`)")
