@@ -7,7 +7,7 @@ import discord
 from bot.dates import format_date
 from bot.models import Counts, Entry, Page, PersonStats, Quote, SearchHit
 from bot.ui import limits
-from bot.ui.text import escape, fit, highlighted, link, one_line
+from bot.ui.text import block_quote, escape, fit, highlighted, link, one_line
 
 STORY_COLOUR = discord.Colour(0x10A37F)
 UPDATE_COLOUR = discord.Colour(0xE67E22)
@@ -87,8 +87,8 @@ def entry_embed(entry: Entry) -> discord.Embed:
 
 def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
     quote = page.items[0]
-    text = fit(quote.text, limits.EMBED_DESCRIPTION - 200)
-    body = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+    # The "> " before each line counts too: a quote of many short lines would overflow.
+    body = block_quote(quote.text, limits.EMBED_DESCRIPTION - 200)
     embed = discord.Embed(
         description=f"{body}\n\n— **{escape(quote.person.name)}**", colour=QUOTE_COLOUR
     )

@@ -31,12 +31,25 @@ def shorten(text: str, limit: int, hint: str = "") -> str:
 def fit(text: str, limit: int, hint: str = "") -> str:
     """`text` escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
     room = limit
-    while True:
+    while room > 0:
         short = shorten(text, room - (len(hint) if len(text) > room else 0))
         out = escape(short) + (hint if short != text else "")
         if len(out) <= limit:
             return out
         room -= max(1, len(out) - limit)
+    # Too little room for the ellipsis and the hint: drop the hint, or show nothing at all.
+    return fit(text, limit) if hint else ""
+
+
+def block_quote(text: str, limit: int) -> str:
+    """`text` escaped as a Markdown block quote ("> " before each line) of at most `limit`."""
+    room = limit
+    while True:
+        short = fit(text, room)
+        quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in short.splitlines())
+        if len(quoted) <= limit:
+            return quoted
+        room -= len(quoted) - limit
 
 
 def link(name: str, url: str | None, limit: int = 60) -> str:
