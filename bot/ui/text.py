@@ -11,9 +11,14 @@ from bot.store import HIGHLIGHT_END, HIGHLIGHT_START
 ELLIPSIS = "…"
 
 
+# discord.py only escapes mentions of real-looking ids (17-20 digits); `<@&123>` still renders.
+_MENTION = re.compile(r"<([@#])([!&]?\d+)>")
+
+
 def escape(text: str) -> str:
     """Data, not formatting: Markdown shows literally and mentions show as text."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return _MENTION.sub("<\\1\u200b\\2>", escaped)
 
 
 def shorten(text: str, limit: int, hint: str = "") -> str:
