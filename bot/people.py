@@ -58,7 +58,9 @@ def autocomplete(people: Iterable[Person], text: str) -> list[Person]:
 
 
 def describe_unknown(people: Iterable[Person], text: str) -> str:
-    shown = " ".join(text.split())[:50] or "that"
+    shown = " ".join(text.split())[:50]
+    if not shown:
+        return "Type a name: full, first or last. See `/people` for everyone in the story."
     options = suggest(people, text)
     if options:
         names = ", ".join(f"{p.name} (`{p.slug}`)" for p in options)

@@ -134,6 +134,18 @@ async def test_search_narrows_the_quotes(channel, member, story):
     assert result.response.components == []  # one quote: nothing to step through
 
 
+async def test_search_shows_in_the_footer_as_typed(channel, member, story):
+    # Footers do not render Markdown: an escaped search would show its backslashes.
+    [matching] = [q for q in quotes_of(story, "piper") if "*won’t*" in q.text]
+
+    result = await member.slash(channel, "quote", person="piper", search="*won’t*")
+
+    embed = result.response.embeds[0]
+    assert quoted_text(embed) == matching.text
+    assert "\\" not in embed.footer.text
+    assert embed.footer.text.startswith("Quote 1 of 1 matching “*won’t*” · verbatim")
+
+
 async def test_search_without_a_match_is_a_private_note(simcord_env, channel, member):
     result = await member.slash(channel, "quote", person="leike", search="zebra")
 
@@ -159,6 +171,7 @@ async def test_person_without_quotes_gets_a_private_note(simcord_env, channel, m
 @pytest.mark.parametrize(
     "typed, reply",
     [
+        ("   ", "Type a name: full, first or last. See `/people` for everyone in the story."),
         ("Lieke", "No one called “Lieke”. Did you mean Jan Leike (`leike`)?"),
         # The closest name first.
         ("altmann", "No one called “altmann”. Did you mean Sam Altman (`altman`)"),

@@ -7,7 +7,7 @@ import discord
 from bot.dates import format_date
 from bot.models import Counts, Entry, Page, PersonStats, Quote, SearchHit
 from bot.ui import limits
-from bot.ui.text import block_quote, escape, fit, highlighted, link, one_line
+from bot.ui.text import block_quote, escape, fit, highlighted, link, one_line, shorten
 
 STORY_COLOUR = discord.Colour(0x10A37F)
 UPDATE_COLOUR = discord.Colour(0xE67E22)
@@ -100,7 +100,8 @@ def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
         embed.add_field(
             name="Source", value=link(quote.source.name, quote.source.url, 120), inline=False
         )
-    matching = f" matching “{fit(search, 40)}”" if search else ""
+    # Footers show Markdown literally, so the search is shortened here, not escaped.
+    matching = f" matching “{shorten(one_line(search), 40)}”" if search else ""
     embed.set_footer(
         text=f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}"
     )
