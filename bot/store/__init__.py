@@ -7,6 +7,7 @@ with its audit row is one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
 from collections.abc import Callable
@@ -50,12 +51,11 @@ class Store:
     async def open(cls, path: Path, story: Story | None = None) -> Store:
         """Open, create or migrate the database at `path`, then seed it with `story` if given."""
         path = Path(path)
-        conn = aiosqlite.Connection(functools.partial(db.connect, path), iter_chunk_size=64)
-        try:
-            await conn
-        except BaseException:
-            await _stop_thread(conn)
-            raise
+        # Open and migrate before aiosqlite starts its worker: a refused file then fails here,
+        # with no worker thread left to stop (its own stop-on-failure races the loop's close).
+        raw = await asyncio.to_thread(db.connect, path)
+        conn = aiosqlite.Connection(lambda: raw, iter_chunk_size=64)
+        await conn
         store = cls(conn, path)
         try:
             if story is not None:
@@ -234,10 +234,3 @@ class Store:
 
     async def check(self) -> CheckReport:
         return await self._call(transfer.check)
-
-
-async def _stop_thread(conn: aiosqlite.Connection) -> None:
-    """End aiosqlite's worker thread after a failed open, so the process can exit."""
-    stop = conn.stop()
-    if stop is not None:
-        await stop

@@ -53,6 +53,8 @@ def connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"cannot open the database {path}: {error}") from None
     try:
         configure(conn)
+        refuse_newer(conn, path)
+        set_durability(conn)
         migrate(conn, path)
     except sqlite3.DatabaseError as error:
         conn.close()
@@ -68,6 +70,10 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # Reading the schema first makes a non-SQLite file fail here, before anything is written.
     conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+
+
+def set_durability(conn: sqlite3.Connection) -> None:
+    # Switching to WAL rewrites the file header, so this runs only once the file is known usable.
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a moderator's acknowledged update survives a power cut, not only a crash.
     conn.execute("PRAGMA synchronous = FULL")
@@ -78,16 +84,27 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    current = schema_version(conn)
-    pending = migrations()
-    if current > len(pending):
+def refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file written by a newer bot, before anything (even the journal mode) changes it."""
+    current, latest = schema_version(conn), latest_version()
+    if current > latest:
         raise StoreError(
             f"the database {path} has schema version {current}, newer than this bot's "
-            f"{len(pending)}; upgrade the bot (the file was not changed)"
+            f"{latest}; upgrade the bot (the file was not changed)"
         )
-    for migration in pending[current:]:
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    refuse_newer(conn, path)
+    pending = migrations()
+    while schema_version(conn) < len(pending):
         conn.execute("BEGIN IMMEDIATE")
+        # Read again under the write lock: another process may have migrated in the meantime.
+        current = schema_version(conn)
+        if current >= len(pending):
+            conn.execute("COMMIT")
+            break
+        migration = pending[current]
         try:
             for statement in split_statements(migration.sql):
                 conn.execute(statement)

@@ -1,0 +1,122 @@
+"""Opening database files: fresh, re-opened, from a newer bot, or not SQLite at all."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, StoreError
+from bot.store.db import latest_version, migrations, split_statements
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pragma(path: Path, name: str):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_migrations_are_numbered_from_one_without_gaps():
+    numbers = [m.version for m in migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert latest_version() == len(numbers) >= 1
+
+
+def test_split_statements_keeps_triggers_whole():
+    script = """-- a comment
+    CREATE TABLE t (x);
+    CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN
+        SELECT 1; SELECT 2;
+    END;
+    """
+    statements = split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+async def test_fresh_database_gets_latest_version_and_safe_pragmas(tmp_path):
+    path = tmp_path / "nested" / "folder" / "bot.db"
+    store = await Store.open(path)
+    try:
+        assert path.parent.is_dir()
+        conn = store._conn._conn
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    finally:
+        await store.close()
+
+
+async def test_reopening_is_a_no_op(tmp_path):
+    path = tmp_path / "bot.db"
+    store = await Store.open(path)
+    await store.close()
+    schema = sqlite3.connect(path).execute("SELECT sql FROM sqlite_schema ORDER BY name").fetchall()
+    before = digest(path)
+
+    store = await Store.open(path)
+    await store.close()
+    assert pragma(path, "user_version") == latest_version()
+    after_schema = (
+        sqlite3.connect(path).execute("SELECT sql FROM sqlite_schema ORDER BY name").fetchall()
+    )
+    assert after_schema == schema
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("journal", ["DELETE", "WAL"])
+async def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path, journal):
+    path = tmp_path / "newer.db"
+    newer = latest_version() + 5
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA journal_mode = {journal}")
+    conn.execute("CREATE TABLE from_the_future (x)")
+    conn.execute(f"PRAGMA user_version = {newer}")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+
+    with pytest.raises(StoreError) as refused:
+        await Store.open(path)
+
+    message = str(refused.value)
+    assert str(path) in message
+    assert str(newer) in message
+    assert digest(path) == before
+    assert pragma(path, "user_version") == newer
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is a text file, not a database\n" * 20, bytes(range(256)) * 16],
+    ids=["text", "binary"],
+)
+async def test_non_sqlite_file_is_refused_and_left_unchanged(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+
+    with pytest.raises(StoreError) as refused:
+        await Store.open(path)
+
+    assert str(path) in str(refused.value)
+    assert "not a database" in str(refused.value)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+async def test_unusable_folder_is_a_store_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError) as refused:
+        await Store.open(blocker / "bot.db")
+    assert str(blocker) in str(refused.value)
