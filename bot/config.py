@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = Path("data/bot.db")
@@ -35,7 +35,9 @@ class Settings:
         """Read settings from `environ` (default: the process environment after loading `.env`)."""
         if environ is None:
             if dotenv:
-                load_dotenv(override=False)
+                # The .env of the folder the bot runs in (or above it), like DATABASE_PATH;
+                # by default python-dotenv would look next to this source file instead.
+                load_dotenv(find_dotenv(usecwd=True), override=False)
             environ = os.environ
         return cls(
             token=_token(environ.get("DISCORD_TOKEN")),
@@ -86,7 +88,7 @@ def _snowflake(name: str, value: str | None) -> int | None:
     value = value.strip()
     if not value.isdigit() or not 17 <= len(value) <= 20:
         raise ConfigError(
-            f"{name} must be a Discord id (a number of 17 to 20 digits), got {value!r}"
+            f"{name} must be a Discord id (a number of 17 to 20 digits), got {_shown(value)}"
         )
     return int(value)
 
@@ -96,7 +98,13 @@ def _log_level(value: str | None) -> str:
         return "INFO"
     level = value.strip().upper()
     if level not in LOG_LEVELS:
-        raise ConfigError(
-            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {value.strip()!r}"
-        )
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {_shown(value)}")
     return level
+
+
+def _shown(value: str) -> str:
+    """A bad value as an error may show it: long ones may be a token pasted on the wrong line."""
+    value = value.strip()
+    if len(value) > 20:
+        return f"a value of {len(value)} characters"
+    return repr(value)
