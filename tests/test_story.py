@@ -1,0 +1,175 @@
+"""The seed story: the shipped file is valid and true to the article; broken files say where."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_STORY_PATH
+from bot.story import BODY_MAX, HEADLINE_MAX, StoryError, load_story
+
+ARTICLE_PATH = DEFAULT_STORY_PATH.parent / "article.txt"
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return json.loads(DEFAULT_STORY_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def story():
+    return load_story(DEFAULT_STORY_PATH)
+
+
+def broken(tmp_path: Path, raw: dict, change) -> str:
+    """Write a changed copy of the shipped story and return the one-line error loading it gives."""
+    data = copy.deepcopy(raw)
+    change(data)
+    path = tmp_path / "story.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StoryError) as raised:
+        load_story(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert "\n" not in message
+    return message
+
+
+# The shipped file.
+
+
+def test_shipped_story_loads_with_every_section_filled(story, raw):
+    for section in ("people", "sources", "entries", "quotes"):
+        assert len(getattr(story, section)) == len(raw[section]) > 0
+
+
+def test_every_quote_appears_verbatim_in_the_article(story):
+    article = ARTICLE_PATH.read_text(encoding="utf-8")
+    missing = [q.key for q in story.quotes if q.text not in article]
+    assert missing == []
+
+
+def test_every_entry_has_a_date_and_a_known_source(story):
+    sources = {s.key for s in story.sources}
+    for entry in story.entries:
+        assert isinstance(entry.date, date), entry.key
+        assert entry.sources, entry.key
+        assert set(entry.sources) <= sources, entry.key
+        assert len(entry.headline) <= HEADLINE_MAX and len(entry.body) <= BODY_MAX
+
+
+def test_every_reference_names_someone_in_the_story(story):
+    slugs = {p.slug for p in story.people}
+    assert {slug for e in story.entries for slug in e.people} <= slugs
+    assert {q.person for q in story.quotes} <= slugs
+
+
+def test_keys_are_unique(story):
+    for keys in (
+        [p.slug for p in story.people],
+        [s.key for s in story.sources],
+        [e.key for e in story.entries],
+        [q.key for q in story.quotes],
+    ):
+        assert len(keys) == len(set(keys))
+
+
+# Broken variants: each error names the file, the item and the field.
+
+
+def test_missing_field_names_item_and_field(tmp_path, raw):
+    key = raw["entries"][2]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][2].pop("headline"))
+    assert f"entries[{key}]" in message
+    assert "'headline'" in message and "missing" in message
+
+
+def test_missing_key_names_the_item_by_position(tmp_path, raw):
+    message = broken(tmp_path, raw, lambda d: d["quotes"][1].pop("key"))
+    assert "quotes[1]" in message and "'key'" in message
+
+
+def test_unknown_person_in_an_entry(tmp_path, raw):
+    key = raw["entries"][0]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][0]["people"].append("nobody-here"))
+    assert f"entries[{key}]" in message
+    assert "'people'" in message and "'nobody-here'" in message
+
+
+def test_unknown_person_in_a_quote(tmp_path, raw):
+    key = raw["quotes"][-1]["key"]
+    message = broken(tmp_path, raw, lambda d: d["quotes"][-1].update(person="nobody-here"))
+    assert f"quotes[{key}]" in message
+    assert "'person'" in message and "'nobody-here'" in message
+
+
+def test_unknown_source_in_an_entry(tmp_path, raw):
+    key = raw["entries"][1]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][1].update(sources=["no-such-source"]))
+    assert f"entries[{key}]" in message and "'sources'" in message
+    assert "'no-such-source'" in message
+
+
+def test_entry_without_sources(tmp_path, raw):
+    key = raw["entries"][1]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][1].update(sources=[]))
+    assert f"entries[{key}]" in message and "'sources'" in message
+
+
+@pytest.mark.parametrize(
+    "bad", ["2024-13-01", "2024-02-30", "May 17 2024", "2024-5-17", "17/05/2024"]
+)
+def test_bad_date(tmp_path, raw, bad):
+    key = raw["quotes"][0]["key"]
+    message = broken(tmp_path, raw, lambda d: d["quotes"][0].update(date=bad))
+    assert f"quotes[{key}]" in message and "'date'" in message
+    assert repr(bad) in message
+
+
+def test_date_of_the_wrong_type(tmp_path, raw):
+    key = raw["entries"][0]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][0].update(date=20240517))
+    assert f"entries[{key}]" in message and "'date'" in message
+
+
+@pytest.mark.parametrize(
+    ("section", "field"), [("entries", "key"), ("quotes", "key"), ("people", "slug")]
+)
+def test_duplicate_key(tmp_path, raw, section, field):
+    def duplicate(data):
+        data[section].append(copy.deepcopy(data[section][0]))
+
+    message = broken(tmp_path, raw, duplicate)
+    assert f"{section}[{raw[section][0][field]}]" in message
+    assert f"'{field}'" in message and "twice" in message
+
+
+def test_unknown_precision_lists_the_choices(tmp_path, raw):
+    message = broken(tmp_path, raw, lambda d: d["entries"][0].update(precision="week"))
+    assert "'precision'" in message and "day" in message and "month" in message
+
+
+def test_too_long_headline(tmp_path, raw):
+    message = broken(tmp_path, raw, lambda d: d["entries"][0].update(headline="x" * 500))
+    assert "'headline'" in message and str(HEADLINE_MAX) in message
+
+
+def test_invalid_json_names_the_file_and_position(tmp_path):
+    path = tmp_path / "story.json"
+    path.write_text('{"format": 1,', encoding="utf-8")
+    with pytest.raises(StoryError) as raised:
+        load_story(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert re.search(r"line \d+ column \d+", str(raised.value))
+
+
+def test_missing_file_names_the_file(tmp_path):
+    path = tmp_path / "nope.json"
+    with pytest.raises(StoryError) as raised:
+        load_story(path)
+    assert str(raised.value).startswith(f"{path}: ")
