@@ -8,7 +8,16 @@ import sqlite3
 from dataclasses import asdict
 
 from bot.models import SHIPPED
-from bot.store.writes import audit, now, set_entry_links, set_meta, transaction
+from bot.store import reads
+from bot.store.writes import (
+    audit,
+    entry_snapshot,
+    now,
+    quote_snapshot,
+    set_entry_links,
+    set_meta,
+    transaction,
+)
 from bot.story import Story
 
 STORY_HASH_KEY = "story_hash"
@@ -53,8 +62,14 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 conn.execute(
                     "UPDATE sources SET name = ?, url = ? WHERE id = ?", (s.name, s.url, found[0])
                 )
+        people_by_id = {p.id: p for p in reads.people(conn)}
         for e in story.entries:
             values = (e.date.isoformat(), e.precision, e.headline, e.body)
+            # Deduplicated as set_entry_links stores them, so an unchanged entry compares equal.
+            links = (
+                list(dict.fromkeys(person_ids[slug] for slug in e.people)),
+                list(dict.fromkeys(source_ids[key] for key in e.sources)),
+            )
             found = conn.execute(
                 "SELECT id, date, precision, headline, body FROM entries WHERE seed_key = ?",
                 (e.key,),
@@ -65,28 +80,34 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                     created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
                     (e.key, SHIPPED, *values, now()),
                 ).lastrowid
+                set_entry_links(conn, entry_id, *links)
                 added += 1
-            elif update and tuple(found)[1:] != values:
-                entry_id = found[0]
-                conn.execute(
-                    """UPDATE entries SET date = ?, precision = ?, headline = ?, body = ?,
-                    edited_at = ? WHERE id = ?""",
-                    (*values, now(), entry_id),
-                )
-                before = dict(
-                    zip(("date", "precision", "headline", "body"), tuple(found)[1:], strict=True)
-                )
-                after = dict(zip(("date", "precision", "headline", "body"), values, strict=True))
-                audit(conn, SHIPPED, None, "edit", "entry", entry_id, before, after)
-                updated += 1
-            else:
                 continue
-            set_entry_links(
-                conn,
-                entry_id,
-                [person_ids[slug] for slug in e.people],
-                [source_ids[key] for key in e.sources],
+            if not update:
+                continue
+            entry_id = found[0]
+            before = reads.entry(conn, people_by_id, SHIPPED, entry_id)
+            current = ([p.id for p in before.people], [s.id for s in before.sources])
+            if tuple(found)[1:] == values and current == links:
+                continue
+            conn.execute(
+                """UPDATE entries SET date = ?, precision = ?, headline = ?, body = ?,
+                edited_at = ? WHERE id = ?""",
+                (*values, now(), entry_id),
             )
+            set_entry_links(conn, entry_id, *links)
+            after = reads.entry(conn, people_by_id, SHIPPED, entry_id)
+            audit(
+                conn,
+                SHIPPED,
+                None,
+                "edit",
+                "entry",
+                entry_id,
+                entry_snapshot(before),
+                entry_snapshot(after),
+            )
+            updated += 1
         for q in story.quotes:
             values = (
                 person_ids[q.person],
@@ -107,11 +128,13 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 )
                 added += 1
             elif update and tuple(found)[1:] != values:
+                before = reads.quote(conn, people_by_id, SHIPPED, found[0])
                 conn.execute(
                     """UPDATE quotes SET person_id = ?, text = ?, date = ?, context = ?, source_id = ?
                     WHERE id = ?""",
                     (*values, found[0]),
                 )
+                after = reads.quote(conn, people_by_id, SHIPPED, found[0])
                 audit(
                     conn,
                     SHIPPED,
@@ -119,8 +142,8 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                     "edit",
                     "quote",
                     found[0],
-                    {"text": found[2]},
-                    {"text": q.text},
+                    quote_snapshot(before),
+                    quote_snapshot(after),
                 )
                 updated += 1
         set_meta(conn, STORY_HASH_KEY, digest)
