@@ -240,8 +240,8 @@ def _page(conn, sql, params, page, per_page, convert) -> Page:
     if not found and page > 0:
         # Rare (data shrank under an old button): one more statement to find the last page.
         first = run(0)
+        page = (first[0]["total"] - 1) // per_page if first else 0
         if first:
-            page = (first[0]["total"] - 1) // per_page
             found = run(page * per_page)
     total = found[0]["total"] if found else 0
     return Page(tuple(convert(r) for r in found), total, page, per_page)
