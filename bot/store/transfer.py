@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from bot.models import CheckReport
+from bot.store import reads
 from bot.store.db import StoreError, schema_version
 from bot.store.writes import transaction
 
@@ -54,7 +56,20 @@ def import_data(conn: sqlite3.Connection, data: object, source: str) -> dict[str
     with transaction(conn):
         for table in TABLES:
             added[table] = _import_table(conn, table, tables.get(table, []), source)
+        _check_readable(conn, source)
     return added
+
+
+def _check_readable(conn: sqlite3.Connection, source: str) -> None:
+    """Refuse rows SQLite accepts but the bot could not read back (a hand-edited export)."""
+    try:
+        reads.people(conn)
+        for (day,) in conn.execute("SELECT date FROM entries UNION ALL SELECT date FROM quotes"):
+            date.fromisoformat(day)
+    except (ValueError, TypeError) as error:
+        raise StoreError(
+            f"{source}: has a value the bot cannot read ({error}); nothing imported"
+        ) from None
 
 
 def _import_table(conn: sqlite3.Connection, table: str, records: object, source: str) -> int:
@@ -69,9 +84,14 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
                 f"{source}: {table} row {number} must have exactly the columns {columns}"
             )
         where = " AND ".join(f"{k} = ?" for k in keys)
-        existing = conn.execute(
-            f"SELECT * FROM {table} WHERE {where}", [record[k] for k in keys]
-        ).fetchone()
+        try:
+            existing = conn.execute(
+                f"SELECT * FROM {table} WHERE {where}", [record[k] for k in keys]
+            ).fetchone()
+        except sqlite3.Error as error:  # e.g. a list or object where a number belongs
+            raise StoreError(
+                f"{source}: {table} row {number} cannot be imported: {error}"
+            ) from None
         if existing is not None:
             if dict(existing) != record:
                 ident = ", ".join(f"{k}={record[k]}" for k in keys)
@@ -85,7 +105,7 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                 [record[c] for c in columns],
             )
-        except sqlite3.IntegrityError as error:
+        except sqlite3.Error as error:
             raise StoreError(
                 f"{source}: {table} row {number} cannot be imported: {error}"
             ) from None
