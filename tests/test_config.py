@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,22 @@ def test_no_dotenv_above_the_working_directory_means_defaults(tmp_path, clean_en
     settings = Settings.from_env()
     assert settings.token is None
     assert settings.log_level == "INFO"
+
+
+def test_env_example_lists_every_variable_the_config_reads():
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'environ\.get\("(\w+)"\)', source))
+    listed = re.findall(r"^(?:# )?([A-Z][A-Z_]+)=", example, re.M)
+    assert read and sorted(listed) == sorted(read)
+    for name in listed:  # each one has a comment line right above it
+        before = example.split(f"{name}=")[0].rstrip("# ").splitlines()
+        assert before[-1].startswith("# ") and len(before[-1]) > 10, name
+
+
+def test_copying_env_example_unchanged_gives_the_defaults(tmp_path, clean_env):
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / ".env").write_text((root / ".env.example").read_text(encoding="utf-8"))
+    clean_env.chdir(tmp_path)
+    assert Settings.from_env() == Settings.from_env({})
