@@ -28,6 +28,7 @@ from bot.models import Entry
 from bot.ui import paging
 from bot.ui.editorial import history_embed, update_embed
 from bot.ui.paging import Rendered
+from bot.ui.respond import in_time, reply, update_message
 from bot.ui.text import fit
 
 log = logging.getLogger(__name__)
@@ -278,13 +279,17 @@ class Moderation(commands.Cog):
             raise UserError(
                 "Nothing to change: give at least one of text, date, headline, source, people."
             )
-        await self.require_own_entry(interaction, id)
-        entry = await self.store.edit_entry(
-            interaction.guild_id, interaction.user.id, id, **changes
-        )
+
+        async def apply() -> Entry | None:
+            await self.require_own_entry(interaction, id)
+            return await self.store.edit_entry(
+                interaction.guild_id, interaction.user.id, id, **changes
+            )
+
+        entry = await in_time(interaction, apply(), ephemeral=True)
         if entry is None:
             raise UserError(f"There is no entry #{id} here.")
-        await interaction.response.send_message(f"Update #{id} is corrected.", ephemeral=True)
+        await reply(interaction, content=f"Update #{id} is corrected.", ephemeral=True)
 
     @app_commands.command(description="Take one of this server's updates out of the timeline")
     @app_commands.describe(id="The update's number (#12)")
@@ -292,14 +297,19 @@ class Moderation(commands.Cog):
     async def removeupdate(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
     ) -> None:
-        await self.require_own_entry(interaction, id)
-        entry = await self.store.remove_entry(interaction.guild_id, interaction.user.id, id)
+
+        async def apply() -> Entry | None:
+            await self.require_own_entry(interaction, id)
+            return await self.store.remove_entry(interaction.guild_id, interaction.user.id, id)
+
+        entry = await in_time(interaction, apply(), ephemeral=True)
         if entry is None:
             raise UserError(f"There is no entry #{id} here.")
         view = discord.ui.View(timeout=None)
         view.add_item(UndoRemoveButton(id, interaction.user.id))
-        await interaction.response.send_message(
-            f"Removed update #{id} (“{fit(entry.headline, 80)}”) from the timeline.",
+        await reply(
+            interaction,
+            content=f"Removed update #{id} (“{fit(entry.headline, 80)}”) from the timeline.",
             view=view,
             ephemeral=True,
         )
@@ -341,17 +351,22 @@ class Moderation(commands.Cog):
         day, _ = clean_date(date)
         where = clean_text(context, "context", CONTEXT_MAX, multiline=False) if context else ""
         url = clean_source(source)
-        quote = await self.store.add_quote(
-            interaction.guild_id,
-            interaction.user.id,
-            person_id=who.id,
-            text=body,
-            day=day,
-            context=where,
-            source_url=url,
+        quote = await in_time(
+            interaction,
+            self.store.add_quote(
+                interaction.guild_id,
+                interaction.user.id,
+                person_id=who.id,
+                text=body,
+                day=day,
+                context=where,
+                source_url=url,
+            ),
+            ephemeral=True,
         )
-        await interaction.response.send_message(
-            f"Added quote #{quote.id} from {who.name}; `/quote {who.slug}` shows it.",
+        await reply(
+            interaction,
+            content=f"Added quote #{quote.id} from {who.name}; `/quote {who.slug}` shows it.",
             ephemeral=True,
         )
 
@@ -361,10 +376,14 @@ class Moderation(commands.Cog):
     async def removequote(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
     ) -> None:
-        quote = await self.store.remove_quote(interaction.guild_id, interaction.user.id, id)
+        quote = await in_time(
+            interaction,
+            self.store.remove_quote(interaction.guild_id, interaction.user.id, id),
+            ephemeral=True,
+        )
         if quote is None:
             raise UserError(f"There is no quote #{id} of this server's to remove.")
-        await interaction.response.send_message(f"Removed quote #{id}.", ephemeral=True)
+        await reply(interaction, content=f"Removed quote #{id}.", ephemeral=True)
 
     # /history
 
@@ -375,14 +394,15 @@ class Moderation(commands.Cog):
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53] | None = None
     ) -> None:
         state = str(id) if id is not None else ""
-        rendered = await self.render_history(interaction, state, 0)
+        rendered = await in_time(
+            interaction, self.render_history(interaction, state, 0), ephemeral=True
+        )
         if rendered.total == 0:
             raise UserError(
                 "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
             )
         view = paging.view_for("h", interaction.user.id, state, rendered)
-        extra = {"view": view} if view is not None else {}
-        await interaction.response.send_message(embed=rendered.embed, ephemeral=True, **extra)
+        await reply(interaction, embed=rendered.embed, view=view, ephemeral=True)
 
     async def render_history(
         self, interaction: discord.Interaction, state: str, page: int
@@ -428,14 +448,16 @@ class UndoRemoveButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         # discord.py only logs errors raised here, so answer the moderator ourselves.
         try:
-            entry = await interaction.client.store.restore_entry(
-                interaction.guild_id, interaction.user.id, self.entry_id
+            store = interaction.client.store
+            entry = await in_time(
+                interaction,
+                store.restore_entry(interaction.guild_id, interaction.user.id, self.entry_id),
             )
             if entry is None:
                 message = f"Update #{self.entry_id} is already back; nothing to undo."
             else:
                 message = f"Restored update #{entry.id}: it is back in `/timeline`."
-            await interaction.response.edit_message(content=message, view=None)
+            await update_message(interaction, content=message, view=None)
         except Exception as error:
             await errors.report(interaction, error, f"Undo of entry {self.entry_id}")
 

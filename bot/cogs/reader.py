@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.models import TimelineFilters
 from bot.ui import embeds, paging
 from bot.ui.paging import Rendered
+from bot.ui.respond import in_time, reply
 from bot.ui.text import fit
 
 TIMELINE_PER_PAGE = 5
@@ -48,8 +49,7 @@ class Reader(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         view = paging.view_for(kind, interaction.user.id, state, rendered)
-        extra = {"view": view} if view is not None else {}
-        await interaction.response.send_message(embed=rendered.embed, ephemeral=ephemeral, **extra)
+        await reply(interaction, embed=rendered.embed, view=view, ephemeral=ephemeral)
 
     # /timeline
 
@@ -80,7 +80,9 @@ class Reader(commands.Cog):
         if search is not None and not search.strip():
             search = None
         state = encode_timeline_state(who.id if who else None, start, end, search)
-        rendered = await self.render_timeline(interaction, state, 0)
+        rendered = await in_time(
+            interaction, self.render_timeline(interaction, state, 0), ephemeral=private
+        )
         if rendered.total == 0:
             filters = describe_filters(self.store, state)
             raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
@@ -112,7 +114,7 @@ class Reader(commands.Cog):
         if search is not None and not search.strip():
             search = None
         state = f"{who.id}|{search or ''}"
-        rendered = await self.render_quote(interaction, state, 0)
+        rendered = await in_time(interaction, self.render_quote(interaction, state, 0))
         if rendered.total == 0:
             matching = f" matching “{fit(search, 40)}”" if search else ""
             raise UserError(
@@ -142,8 +144,8 @@ class Reader(commands.Cog):
     @app_commands.command(description="Who is who in the story")
     async def people(self, interaction: discord.Interaction) -> None:
         check_can_embed(interaction)
-        stats = await self.store.people_stats(interaction.guild_id)
-        await interaction.response.send_message(embed=embeds.people_embed(stats))
+        stats = await in_time(interaction, self.store.people_stats(interaction.guild_id))
+        await reply(interaction, embed=embeds.people_embed(stats))
 
     # /search
 
@@ -153,7 +155,7 @@ class Reader(commands.Cog):
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, SEARCH_QUERY_MAX]
     ) -> None:
         check_can_embed(interaction)
-        rendered = await self.render_search(interaction, query, 0)
+        rendered = await in_time(interaction, self.render_search(interaction, query, 0))
         if rendered.total == 0:
             raise UserError(
                 f"Nothing matches “{fit(' '.join(query.split()), 60)}”. Try other words."
@@ -176,20 +178,20 @@ class Reader(commands.Cog):
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
     ) -> None:
         check_can_embed(interaction)
-        found = await self.store.entry(interaction.guild_id, id)
+        found = await in_time(interaction, self.store.entry(interaction.guild_id, id))
         if found is None:
             raise UserError(f"There is no entry #{id} here. `/timeline` lists them all.")
-        await interaction.response.send_message(embed=embeds.entry_embed(found))
+        await reply(interaction, embed=embeds.entry_embed(found))
 
     # /about
 
     @app_commands.command(description="What this bot tracks and where its data comes from")
     async def about(self, interaction: discord.Interaction) -> None:
         check_can_embed(interaction)
-        counts = await self.store.counts(interaction.guild_id)
+        counts = await in_time(interaction, self.store.counts(interaction.guild_id))
         story = self.bot.story
         embed = embeds.about_embed(story.title, story.summary, counts, package.__version__)
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
 
 def encode_timeline_state(

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.cogs.checks import MODERATOR_COMMANDS
 from bot.ui.editorial import settings_embed
+from bot.ui.respond import in_time, reply
 
 Setting = Literal["updates-channel", "updates-role", "moderator-role"]
 COLUMNS = {
@@ -57,11 +58,10 @@ class Settings(commands.Cog):
             changes[COLUMNS[clear]] = None
         store = self.bot.store
         if changes:
-            settings = await store.update_guild_settings(
-                interaction.guild_id, interaction.user.id, **changes
-            )
+            work = store.update_guild_settings(interaction.guild_id, interaction.user.id, **changes)
         else:
-            settings = await store.guild_settings(interaction.guild_id)
+            work = store.guild_settings(interaction.guild_id)
+        settings = await in_time(interaction, work, ephemeral=True)
         notes = []
         if moderator_role is not None:
             commands_list = ", ".join(f"`/{name}`" for name in MODERATOR_COMMANDS)
@@ -76,8 +76,11 @@ class Settings(commands.Cog):
                 f"{updates_role.mention} is not mentionable: make it mentionable in the role "
                 "settings so announcements can ping it."
             )
-        await interaction.response.send_message(
-            "\n\n".join(notes) or None, embed=settings_embed(settings), ephemeral=True
+        await reply(
+            interaction,
+            content="\n\n".join(notes) or None,
+            embed=settings_embed(settings),
+            ephemeral=True,
         )
 
 

@@ -15,6 +15,7 @@ import discord
 
 from bot import errors
 from bot.ui import limits
+from bot.ui.respond import in_time, update_message
 
 NOT_YOURS = "Only the person who ran this command can turn its pages. Run it yourself to browse."
 
@@ -92,9 +93,9 @@ class PageButton(
         # discord.py only logs errors raised here, so answer the member ourselves.
         try:
             renderer, view_builder = _PAGERS[self.kind]
-            rendered = await renderer(interaction, self.state, self.page)
+            rendered = await in_time(interaction, renderer(interaction, self.state, self.page))
             view = view_builder(self.kind, self.owner, self.state, rendered)
-            await interaction.response.edit_message(embed=rendered.embed, view=view)
+            await update_message(interaction, embed=rendered.embed, view=view)
         except Exception as error:
             await errors.report(interaction, error, f"Page button {self.custom_id!r}")
 

@@ -1,0 +1,53 @@
+"""Answering interactions within Discord's deadline (3 seconds to the first response)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import discord
+
+T = TypeVar("T")
+
+# Defer when the work is not done by then, leaving a margin before Discord's 3 seconds.
+DEFER_AFTER_S = 2.0
+
+
+async def in_time(
+    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = False
+) -> T:
+    """Await `work`; if it runs long, defer first so Discord keeps the interaction open.
+
+    The usual fast path costs nothing extra: no deferral, one response.
+    """
+    task = asyncio.ensure_future(work)
+    # A sleep, not wait(timeout=): test clocks (SimCord's advance_time) drive sleeps.
+    timer = asyncio.ensure_future(asyncio.sleep(DEFER_AFTER_S))
+    await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+    timer.cancel()
+    if not task.done() and not interaction.response.is_done():
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.defer()  # the message itself is edited afterwards
+        else:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task
+
+
+async def reply(
+    interaction: discord.Interaction, *, ephemeral: bool = False, **fields: Any
+) -> None:
+    """Send the answer, as the response or, after a deferral, as the followup."""
+    fields = {name: value for name, value in fields.items() if value is not None}
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemeral, **fields)
+    else:
+        await interaction.response.send_message(ephemeral=ephemeral, **fields)
+
+
+async def update_message(interaction: discord.Interaction, **fields: Any) -> None:
+    """Replace the message a button sits on (after a deferral too)."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**fields)
+    else:
+        await interaction.response.edit_message(**fields)
