@@ -21,18 +21,16 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.models import TimelineFilters  # noqa: E402
-from bot.story import load_story  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.config import DEFAULT_STORY_PATH
+from bot.models import TimelineFilters
+from bot.store import Store
+from bot.story import load_story
 
 GUILD = 222_222_222_222_222_222
 
 
 async def write_forever(path: Path) -> None:
-    store = await Store.open(path, load_story(ROOT / "data" / "story.json"))
+    store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
     person = store.people[0].id
     n = 0
     while True:
