@@ -29,7 +29,7 @@ from bot import create_bot
 from bot.app import StoryBot
 from bot.cogs.reader import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.config import Settings
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.people import autocomplete as people_autocomplete
 from bot.store import Store, db, reads, writes
 
@@ -222,19 +222,29 @@ def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, list[flo
         leike = next(p for p in people if p.slug == PERSON)
         scope = BENCH_GUILD_ID
 
-        def timeline(filters: TimelineFilters, page: int = 0) -> object:
-            return reads.timeline(conn, by_id, scope, filters, page, TIMELINE_PER_PAGE)
+        def timeline(filters: TimelineFilters, cursor: Cursor | None = None) -> object:
+            return reads.timeline(
+                conn, by_id, scope, filters, cursor or Cursor(), TIMELINE_PER_PAGE
+            )
 
-        last = max(0, (timeline(TimelineFilters()).total - 1) // TIMELINE_PER_PAGE)
-        deep_pages = [max(0, last - 1), last]
+        # The last two pages, as the clicks reach them: the last from the end, the one before
+        # it from the last page's first entry (the cursor a "Previous" button carries).
+        last_page = reads.timeline(
+            conn, by_id, scope, TimelineFilters(), Cursor(from_end=True), TIMELINE_PER_PAGE
+        )
+        first_of_last = last_page.items[0]
+        deep_cursors = [
+            Cursor(from_end=True),
+            Cursor(before=(first_of_last.date, first_of_last.id)),
+        ]
         since_until = TimelineFilters(
             since=date.fromisoformat(SINCE), until=date.fromisoformat(UNTIL)
         )
         involved = [p.id for p in people if p.slug in ("leike", "altman")]
 
         def page_turn() -> object:
-            deep_pages.reverse()  # back and forth between the last two pages, like the clicks
-            return timeline(TimelineFilters(), deep_pages[0])
+            deep_cursors.reverse()  # back and forth between the last two pages, like the clicks
+            return timeline(TimelineFilters(), deep_cursors[0])
 
         def addupdate() -> None:
             writes.add_entry(
@@ -294,7 +304,9 @@ async def measure_throughput(path: Path, seconds: float) -> float:
                         day=date(2024, 5, 20), context="", source_url=None,
                     )  # fmt: skip
                 elif pick < 0.5:
-                    await store.timeline(BENCH_GUILD_ID, TimelineFilters(), 0, TIMELINE_PER_PAGE)
+                    await store.timeline(
+                        BENCH_GUILD_ID, TimelineFilters(), Cursor(), TIMELINE_PER_PAGE
+                    )
                 elif pick < 0.65:
                     await store.search(BENCH_GUILD_ID, SEARCH, 0, SEARCH_PER_PAGE)
                 elif pick < 0.8:

@@ -82,10 +82,30 @@ class Page(Generic[T]):
     total: int
     page: int  # zero-based
     per_page: int
+    exact: bool = True  # False: counting stopped, there are at least `total`
+    more_before: bool | None = None  # None: the page number says (page > 0)
+    more_after: bool | None = None  # None: the page number says (page < page_count - 1)
 
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 0 if self.more_before is None else self.more_before
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count - 1 if self.more_after is None else self.more_after
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a timeline page starts: right after or before an entry, or at either end."""
+
+    after: tuple[date, int] | None = None  # (date, id) of the last entry already seen
+    before: tuple[date, int] | None = None  # (date, id) of the first entry already seen
+    from_end: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.store import Store
 from bot.story import load_story
 
@@ -55,7 +55,7 @@ async def verify(path: Path, acknowledged: set[int]) -> str | None:
         report = await store.check()
         if report.integrity != "ok":
             return f"integrity_check: {report.integrity}"
-        page = await store.timeline(GUILD, TimelineFilters(), 0, 1_000_000)
+        page = await store.timeline(GUILD, TimelineFilters(), Cursor(), 1_000_000)
         entries = {e.id: e for e in page.items if not e.shipped}
         lost = acknowledged - set(entries)
         if lost:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from simcord import OptionError
 
 from bot.errors import APOLOGY
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 
 NASTY = [
     "",
@@ -83,7 +83,7 @@ SIMCORD = settings(
 
 
 async def newest_guild_entry(env, guild):
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), 0, 10_000)
+    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 10_000)
     own = [e for e in page.items if not e.shipped]
     return max(own, key=lambda e: e.id) if own else None
 

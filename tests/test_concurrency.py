@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.models import TimelineFilters
-from bot.story import load_story
+from bot.models import Cursor, TimelineFilters
 from bot.store import Store
+from bot.story import load_story
 
 GUILD = 111_111_111_111_111_111
 WRITERS, PER_WRITER, READS = 50, 20, 500
@@ -42,15 +42,15 @@ async def write_many(store: Store, writer: int) -> list[int]:
 async def read_many(store: Store, reads: int) -> int:
     seen = 0
     for n in range(reads):
-        page = await store.timeline(GUILD, TimelineFilters(), n % 5, 10)
-        hits = await store.search(GUILD, "update", 0, 5)
+        page = await store.timeline(GUILD, TimelineFilters(), Cursor(), 10)
+        hits = await store.search(GUILD, "update", n % 5, 5)
         seen += len(page.items) + len(hits.items)
     return seen
 
 
 async def assert_all_written_once(store: Store, ids: list[int]) -> None:
     assert len(ids) == len(set(ids)) == WRITERS * PER_WRITER
-    page = await store.timeline(GUILD, TimelineFilters(), 0, WRITERS * PER_WRITER + 100)
+    page = await store.timeline(GUILD, TimelineFilters(), Cursor(), WRITERS * PER_WRITER + 100)
     bodies = [e.body for e in page.items if not e.shipped]
     expected = {f"w{w}-n{n}" for w in range(WRITERS) for n in range(PER_WRITER)}
     assert sorted(bodies) == sorted(expected)

@@ -7,11 +7,11 @@ import logging
 import pytest
 from helpers import handled_errors
 
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 
 
 async def guild_bodies(env, guild) -> list[str]:
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), 0, 100)
+    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 100)
     return [e.body for e in page.items if not e.shipped]
 
 

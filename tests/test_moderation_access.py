@@ -7,7 +7,7 @@ import pytest
 from helpers import handled_errors
 
 from bot.cogs.checks import MODERATOR_COMMANDS, NOT_A_MODERATOR
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def admin(simcord_env, guild):
 
 
 async def guild_entries(env, guild) -> list:
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), 0, 500)
+    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 500)
     return [e for e in page.items if not e.shipped]
 
 

@@ -6,7 +6,7 @@ import discord
 import pytest
 from helpers import handled_errors
 
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ async def test_edit_needs_a_change_and_validates(simcord_env, channel, moderator
 
 
 async def test_shipped_story_cannot_be_edited_or_removed(simcord_env, channel, moderator):
-    shipped = (await simcord_env.bot.store.timeline(None, TimelineFilters(), 0, 1)).items[0]
+    shipped = (await simcord_env.bot.store.timeline(None, TimelineFilters(), Cursor(), 1)).items[0]
 
     edit = await moderator.slash(channel, "editupdate", id=shipped.id, text="vandalism")
     remove = await moderator.slash(channel, "removeupdate", id=shipped.id)

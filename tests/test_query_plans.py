@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.store import db, reads, seeding, writes
 from bot.story import load_story
 
@@ -131,26 +131,31 @@ def person_with_quotes(conn, people) -> int:
 
 
 CASES: dict[str, Callable[[sqlite3.Connection, dict], object]] = {
-    "timeline": lambda c, p: reads.timeline(c, p, GUILD, TimelineFilters(), 0, 10),
-    "timeline, later page": lambda c, p: reads.timeline(c, p, GUILD, TimelineFilters(), 3, 10),
+    "timeline": lambda c, p: reads.timeline(c, p, GUILD, TimelineFilters(), Cursor(), 10),
+    "timeline, later page": lambda c, p: reads.timeline(
+        c, p, GUILD, TimelineFilters(), Cursor(after=(date(2024, 5, 17), 5)), 10, 3
+    ),
+    "timeline, last page": lambda c, p: reads.timeline(
+        c, p, GUILD, TimelineFilters(), Cursor(from_end=True), 10
+    ),
     "timeline by person": lambda c, p: reads.timeline(
-        c, p, GUILD, TimelineFilters(person_id=min(p)), 0, 10
+        c, p, GUILD, TimelineFilters(person_id=min(p)), Cursor(), 10
     ),
     "timeline by date range": lambda c, p: reads.timeline(
-        c, p, GUILD, TimelineFilters(since=date(2024, 5, 15), until=date(2024, 5, 17)), 0, 10
+        c, p, GUILD, TimelineFilters(since=date(2024, 5, 15), until=date(2024, 5, 17)), Cursor(), 10
     ),
     "timeline with search": lambda c, p: reads.timeline(
-        c, p, GUILD, TimelineFilters(search="equity"), 0, 10
+        c, p, GUILD, TimelineFilters(search="equity"), Cursor(), 10
     ),
     "timeline with every filter": lambda c, p: reads.timeline(
         c,
         p,
         GUILD,
         TimelineFilters(person_id=min(p), since=date(2024, 1, 1), search="OpenAI"),
-        0,
+        Cursor(),
         10,
     ),
-    "timeline in DMs": lambda c, p: reads.timeline(c, p, 0, TimelineFilters(), 0, 10),
+    "timeline in DMs": lambda c, p: reads.timeline(c, p, 0, TimelineFilters(), Cursor(), 10),
     "quote by person": lambda c, p: reads.quote_at(c, p, GUILD, person_with_quotes(c, p), 1),
     "quote by person with search": lambda c, p: reads.quote_at(
         c, p, GUILD, person_with_quotes(c, p), 0, "safety"
@@ -194,9 +199,10 @@ def test_reads_use_indexes(database, case):
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("timeline", r"SEARCH e USING INDEX entries_timeline"),
-        ("timeline by person", r"SEARCH (ep|e) USING"),
-        ("quote by person", r"SEARCH q USING INDEX quotes_by_person"),
+        ("timeline", r"SEARCH entries USING INDEX entries_timeline \(scope=\?\)"),
+        ("timeline, later page", r"SEARCH entries USING INDEX entries_timeline \(scope=\? AND "),
+        ("timeline by person", r"SEARCH entry_people USING INDEX entry_people_timeline"),
+        ("quote by person", r"SEARCH quotes USING INDEX quotes_by_person"),
         ("search", r"SCAN entries_fts VIRTUAL TABLE"),
         ("search", r"SCAN quotes_fts VIRTUAL TABLE"),
         ("entry by id", r"SEARCH entries USING INTEGER PRIMARY KEY"),

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.store import HIGHLIGHT_END, HIGHLIGHT_START, Store
 from bot.story import load_story
 
@@ -57,7 +57,7 @@ def keys_by_headline(story) -> dict[str, str]:
 
 
 async def timeline_keys(store: Store, story, filters: TimelineFilters, guild=None) -> list[str]:
-    page = await store.timeline(guild, filters, 0, 1000)
+    page = await store.timeline(guild, filters, Cursor(), 1000)
     assert page.total == len(page.items)
     by_headline = keys_by_headline(story)
     return [by_headline[e.headline] for e in page.items]
@@ -120,42 +120,64 @@ async def test_filters_combine(store, story):
     assert await timeline_keys(store, story, filters) == expected
 
 
-async def test_paging_covers_everything_once(store, story):
+async def test_paging_forward_covers_everything_once(store, story):
     per_page = 3
-    first = await store.timeline(None, TimelineFilters(), 0, per_page)
-    assert first.total == len(story.entries)
+    first = await store.timeline(None, TimelineFilters(), Cursor(), per_page)
+    assert first.total == len(story.entries) and first.exact
     assert first.page_count == -(-len(story.entries) // per_page)
-    seen = []
-    for number in range(first.page_count):
-        page = await store.timeline(None, TimelineFilters(), number, per_page)
-        assert page.page == number
-        assert len(page.items) == min(per_page, len(story.entries) - number * per_page)
+    assert not first.has_previous and first.has_next
+    seen, page = [], first
+    for number in range(1, first.page_count):
         seen += [e.id for e in page.items]
-    everything = await store.timeline(None, TimelineFilters(), 0, 1000)
+        last = page.items[-1]
+        page = await store.timeline(
+            None, TimelineFilters(), Cursor(after=(last.date, last.id)), per_page, number
+        )
+        assert page.page == number and page.has_previous
+    seen += [e.id for e in page.items]
+    assert not page.has_next
+    everything = await store.timeline(None, TimelineFilters(), Cursor(), 1000)
     assert seen == [e.id for e in everything.items]
 
 
-async def test_page_past_the_end_falls_back_to_the_last_page(store, story):
-    per_page = 5
-    last = -(-len(story.entries) // per_page) - 1
-    expected = await store.timeline(None, TimelineFilters(), last, per_page)
-    for beyond in (last + 1, last + 50):
-        page = await store.timeline(None, TimelineFilters(), beyond, per_page)
-        assert page == expected
-        assert page.page == last
+@pytest.mark.parametrize("per_page", [4, 5, 7])
+async def test_paging_backward_from_the_end_lines_up_with_counting(store, per_page):
+    everything = [
+        e.id for e in (await store.timeline(None, TimelineFilters(), Cursor(), 1000)).items
+    ]
+    pages = [everything[i : i + per_page] for i in range(0, len(everything), per_page)]
+
+    page = await store.timeline(None, TimelineFilters(), Cursor(from_end=True), per_page)
+    assert page.page == len(pages) - 1 and not page.has_next
+    for number in range(len(pages) - 1, -1, -1):
+        assert [e.id for e in page.items] == pages[number]
+        assert page.page == number and page.has_previous == (number > 0)
+        if number:
+            first = page.items[0]
+            page = await store.timeline(
+                None, TimelineFilters(), Cursor(before=(first.date, first.id)), per_page, number - 1
+            )
 
 
-async def test_page_past_the_end_of_nothing_is_page_zero(store):
+async def test_paging_back_to_the_start_is_page_zero(store):
+    first = await store.timeline(None, TimelineFilters(), Cursor(), 4)
+    second_start = (
+        await store.timeline(
+            None, TimelineFilters(), Cursor(after=(first.items[-1].date, first.items[-1].id)), 4, 1
+        )
+    ).items[0]
+    back = await store.timeline(
+        None, TimelineFilters(), Cursor(before=(second_start.date, second_start.id)), 4, 7
+    )
+    assert back.items == first.items
+    assert back.page == 0 and not back.has_previous
+
+
+async def test_no_match_is_an_empty_page_zero(store):
     filters = TimelineFilters(search="zzzznotaword")
-    page = await store.timeline(None, filters, 7, 5)
+    page = await store.timeline(None, filters, Cursor(), 5, 7)
     assert (page.items, page.total, page.page) == ((), 0, 0)
     assert page.page < page.page_count
-
-
-async def test_negative_page_is_the_first(store):
-    assert await store.timeline(None, TimelineFilters(), -3, 4) == await store.timeline(
-        None, TimelineFilters(), 0, 4
-    )
 
 
 async def test_quotes_by_person_in_date_order(store, story):
@@ -220,7 +242,7 @@ async def test_search_words_must_all_match(store):
 async def test_garbage_search_never_raises(store, text):
     page = await store.search(GUILD, text, 0, 10)
     assert page.total >= len(page.items) >= 0
-    timeline = await store.timeline(GUILD, TimelineFilters(search=text), 0, 10)
+    timeline = await store.timeline(GUILD, TimelineFilters(search=text), Cursor(), 10)
     assert timeline.total >= len(timeline.items)
     quotes = await store.quote_at(GUILD, store.people[1].id, 0, text)
     assert quotes.total >= len(quotes.items)

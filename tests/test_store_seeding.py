@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.store import Store
 from bot.story import SeedEntry, load_story
 
@@ -178,6 +178,6 @@ async def test_update_rewrites_a_changed_quote_and_audits_every_field(store, sto
 
 
 async def test_seeded_timeline_is_in_date_order(store, story):
-    page = await store.timeline(None, TimelineFilters(), 0, len(story.entries))
+    page = await store.timeline(None, TimelineFilters(), Cursor(), len(story.entries))
     assert page.total == len(story.entries)
     assert [e.date for e in page.items] == sorted(e.date for e in story.entries)

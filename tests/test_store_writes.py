@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import TimelineFilters
+from bot.models import Cursor, TimelineFilters
 from bot.store import Store
 from bot.story import load_story
 
@@ -45,7 +45,7 @@ async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sig
 async def visible(store: Store, guild: int | None, entry_id: int) -> bool:
     """Seen by entry lookup, timeline and search alike (the three must agree)."""
     by_id = await store.entry(guild, entry_id) is not None
-    timeline = await store.timeline(guild, TimelineFilters(), 0, 1000)
+    timeline = await store.timeline(guild, TimelineFilters(), Cursor(), 1000)
     in_timeline = entry_id in [e.id for e in timeline.items]
     assert by_id == in_timeline
     return by_id
@@ -108,7 +108,7 @@ async def test_other_guilds_and_dms_cannot_edit_or_remove(store, intruder):
 
 
 async def test_shipped_entries_cannot_be_changed_by_a_guild(store):
-    shipped = (await store.timeline(GUILD_A, TimelineFilters(), 0, 1)).items[0]
+    shipped = (await store.timeline(GUILD_A, TimelineFilters(), Cursor(), 1)).items[0]
     assert shipped.shipped
 
     assert await store.edit_entry(GUILD_A, MOD, shipped.id, headline="Rewritten") is None

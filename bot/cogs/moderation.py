@@ -405,11 +405,11 @@ class Moderation(commands.Cog):
         await reply(interaction, embed=rendered.embed, view=view, ephemeral=True)
 
     async def render_history(
-        self, interaction: discord.Interaction, state: str, page: int
+        self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
     ) -> Rendered:
         target = int(state) if state else None
         found = await self.store.history(interaction.guild_id, target, page, HISTORY_PER_PAGE)
-        return Rendered(history_embed(found, target), found.page, found.page_count, found.total)
+        return Rendered.of(history_embed(found, target), found)
 
 
 class UndoRemoveButton(

@@ -89,12 +89,14 @@ class Reader(commands.Cog):
         await self.respond_paged(interaction, "t", state, rendered, ephemeral=private)
 
     async def render_timeline(
-        self, interaction: discord.Interaction, state: str, page: int
+        self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
     ) -> Rendered:
         filters = decode_timeline_state(state)
-        found = await self.store.timeline(interaction.guild_id, filters, page, TIMELINE_PER_PAGE)
+        found = await self.store.timeline(
+            interaction.guild_id, filters, paging.decode_cursor(cursor), TIMELINE_PER_PAGE, page
+        )
         embed = embeds.timeline_embed(found, describe_filters(self.store, state))
-        return Rendered(embed, found.page, found.page_count, found.total)
+        return Rendered.of(embed, found, keyset=True)
 
     # /quote
 
@@ -123,7 +125,7 @@ class Reader(commands.Cog):
         await self.respond_paged(interaction, "q", state, rendered)
 
     async def render_quote(
-        self, interaction: discord.Interaction, state: str, page: int
+        self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
     ) -> Rendered:
         person_id, search = state.split("|", 1)
         found = await self.store.quote_at(
@@ -135,9 +137,7 @@ class Reader(commands.Cog):
                 description=f"No quotes from {who.name if who else 'them'} any more."
             )
             return Rendered(embed, 0, 1, 0)
-        return Rendered(
-            embeds.quote_embed(found, search or None), found.page, found.page_count, found.total
-        )
+        return Rendered.of(embeds.quote_embed(found, search or None), found)
 
     # /people
 
@@ -163,12 +163,10 @@ class Reader(commands.Cog):
         await self.respond_paged(interaction, "s", query, rendered)
 
     async def render_search(
-        self, interaction: discord.Interaction, query: str, page: int
+        self, interaction: discord.Interaction, query: str, page: int, cursor: str = ""
     ) -> Rendered:
         found = await self.store.search(interaction.guild_id, query, page, SEARCH_PER_PAGE)
-        return Rendered(
-            embeds.search_embed(found, query), found.page, found.page_count, found.total
-        )
+        return Rendered.of(embeds.search_embed(found, query), found)
 
     # /entry
 
@@ -197,19 +195,18 @@ class Reader(commands.Cog):
 def encode_timeline_state(
     person_id: int | None, since: date | None, until: date | None, search: str | None
 ) -> str:
-    def day(d: date | None) -> str:
-        return d.strftime("%Y%m%d") if d else ""
-
-    return f"{person_id or ''}|{day(since)}|{day(until)}|{search or ''}"
+    person = paging.b36(person_id) if person_id is not None else ""
+    return f"{person}|{paging.encode_day(since)}|{paging.encode_day(until)}|{search or ''}"
 
 
 def decode_timeline_state(state: str) -> TimelineFilters:
     person, since, until, search = state.split("|", 3)
-
-    def day(text: str) -> date | None:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:])) if text else None
-
-    return TimelineFilters(int(person) if person else None, day(since), day(until), search or None)
+    return TimelineFilters(
+        paging.from_b36(person) if person else None,
+        paging.decode_day(since),
+        paging.decode_day(until),
+        search or None,
+    )
 
 
 def describe_filters(store, state: str) -> str:

@@ -21,6 +21,7 @@ from bot.models import (
     AuditRecord,
     CheckReport,
     Counts,
+    Cursor,
     Entry,
     GuildSettings,
     Page,
@@ -89,10 +90,16 @@ class Store:
     # Reads, keyed by the guild that asks (None in DMs).
 
     async def timeline(
-        self, guild_id: int | None, filters: TimelineFilters, page: int, per_page: int
+        self,
+        guild_id: int | None,
+        filters: TimelineFilters,
+        cursor: Cursor,
+        per_page: int,
+        page: int = 0,
     ) -> Page[Entry]:
+        """A page of entries starting at `cursor`; `page` is the caller's page number for it."""
         return await self._call(
-            reads.timeline, self._people_by_id, scope_of(guild_id), filters, page, per_page
+            reads.timeline, self._people_by_id, scope_of(guild_id), filters, cursor, per_page, page
         )
 
     async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:

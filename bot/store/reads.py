@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 
 from bot.models import (
     SHIPPED,
     AuditRecord,
     Counts,
+    Cursor,
     Entry,
     GuildSettings,
     Page,
@@ -54,38 +56,142 @@ def people(conn: sqlite3.Connection) -> list[Person]:
     return [rows.person(r) for r in conn.execute("SELECT * FROM people ORDER BY id")]
 
 
+COUNT_CAP = 1000  # totals past this are shown as "1,000+": counting further would read every row
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """One scope's part of a filtered timeline: (date, id) pairs read in order from one index."""
+
+    where: str  # with a {scope} placeholder
+    id_column: str
+    params: dict
+
+    def sql(self, scope_param: str, keyset: str = "") -> str:
+        return f"SELECT date, {self.id_column} AS id {self.where.format(scope=scope_param)}{keyset}"
+
+
 def timeline(
     conn: sqlite3.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     filters: TimelineFilters,
-    page: int,
+    cursor: Cursor,
     per_page: int,
+    page: int = 0,
 ) -> Page[Entry]:
-    joins, where, params = "", ["e.removed_at IS NULL", "e.scope IN (0, ?)"], [scope]
+    """One page of the timeline in (date, id) order, found from `cursor` by index (keyset).
+
+    Pages line up with counting from the start (the last page holds the remainder) whenever
+    the total is exact. A cursor that finds nothing (entries were removed) falls back to the
+    nearest end, like a page number past the end.
+    """
+    part = _timeline_slice(filters)
+    if part is None:
+        return Page((), 0, 0, per_page)
+    total, exact = _timeline_total(conn, part, scope, filters)
+    forward = cursor.before is None and not cursor.from_end
+    anchor = cursor.after if forward else cursor.before
+    size = per_page
+    if cursor.from_end and exact and total % per_page:
+        size = total % per_page
+    keys = _merge_slices(conn, part, scope, anchor, forward, size + 1)
+    if not keys and anchor is not None:
+        fallback = Cursor(from_end=True) if forward else Cursor()
+        return timeline(conn, people_by_id, scope, filters, fallback, per_page, page)
+    more_that_way = len(keys) > size
+    keys = keys[:size] if forward else keys[:size][::-1]
+    if forward:
+        more_before, more_after = anchor is not None, more_that_way
+    else:
+        more_before, more_after = more_that_way, not cursor.from_end
+    if not more_before:
+        page = 0
+    elif cursor.from_end and exact:
+        page = max(0, -(-total // per_page) - 1)
+    entries = _entries_by_id(conn, people_by_id, [key[1] for key in keys])
+    return Page(tuple(entries), total, page, per_page, exact, more_before, more_after)
+
+
+def _timeline_slice(filters: TimelineFilters) -> _Slice | None:
+    params: dict = {}
     if filters.person_id is not None:
-        joins = "JOIN entry_people ep ON ep.entry_id = e.id AND ep.person_id = ?"
-        params.insert(0, filters.person_id)
+        where = "FROM entry_people WHERE person_id = :person AND scope = {scope} AND visible"
+        id_column = "entry_id"
+        params["person"] = filters.person_id
+    else:
+        where = "FROM entries WHERE scope = {scope} AND removed_at IS NULL"
+        id_column = "id"
     if filters.since is not None:
-        where.append("e.date >= ?")
-        params.append(filters.since.isoformat())
+        where += " AND date >= :since"
+        params["since"] = filters.since.isoformat()
     if filters.until is not None:
-        where.append("e.date <= ?")
-        params.append(filters.until.isoformat())
+        where += " AND date <= :until"
+        params["until"] = filters.until.isoformat()
     if filters.search is not None:
         query = fts_query(filters.search)
         if query is None:
-            return Page((), 0, 0, per_page)
-        where.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
-        params.append(query)
-    sql = f"""
-        WITH page AS (
-            SELECT e.*, count(*) OVER () AS total FROM entries e {joins}
-            WHERE {" AND ".join(where)}
-            ORDER BY e.date, e.id LIMIT ? OFFSET ?)
-        SELECT page.*, {_ENTRY_DETAILS} FROM page ORDER BY page.date, page.id
+            return None
+        where += f" AND {id_column} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH :q)"
+        params["q"] = query
+    return _Slice(where, id_column, params)
+
+
+def _scope_params(scope: int) -> dict[str, int]:
+    scopes = [SHIPPED] if scope == SHIPPED else [SHIPPED, scope]
+    return {f"scope{i}": value for i, value in enumerate(scopes)}
+
+
+def _merge_slices(conn, part: _Slice, scope: int, anchor, forward: bool, limit: int):
+    """Up to `limit` (date, id) keys past `anchor`, merged from the shipped and the guild's slices.
+
+    Each slice is read in index order and stops at `limit`, so the cost depends on the page
+    size, not on how many entries there are.
     """
-    return _page(conn, sql, params, page, per_page, lambda r: rows.entry(r, people_by_id))
+    order = "ASC" if forward else "DESC"
+    params = {**part.params, **_scope_params(scope), "limit": limit}
+    keyset = ""
+    if anchor is not None:
+        keyset = f" AND (date, {part.id_column}) {'>' if forward else '<'} (:key_date, :key_id)"
+        params["key_date"], params["key_id"] = anchor[0].isoformat(), anchor[1]
+    slices = [
+        f"SELECT * FROM ({part.sql(':' + name, keyset)} ORDER BY date {order}, {part.id_column} {order} LIMIT :limit)"
+        for name in _scope_params(scope)
+    ]
+    sql = " UNION ALL ".join(slices) + f" ORDER BY date {order}, id {order} LIMIT :limit"
+    return [(row[0], row[1]) for row in conn.execute(sql, params)]
+
+
+def _timeline_total(conn, part: _Slice, scope: int, filters: TimelineFilters) -> tuple[int, bool]:
+    """(total, exact): from the counters when they can say, else counted up to COUNT_CAP."""
+    if filters.since is None and filters.until is None and filters.search is None:
+        if filters.person_id is None:
+            sql, params = (
+                "SELECT coalesce(sum(n), 0) FROM entry_counts WHERE scope IN (0, ?)",
+                (scope,),
+            )
+        else:
+            sql = "SELECT coalesce(sum(n), 0) FROM person_entry_counts WHERE scope IN (0, ?) AND person_id = ?"
+            params = (scope, filters.person_id)
+        return conn.execute(sql, params).fetchone()[0], True
+    params = {**part.params, **_scope_params(scope)}
+    total = 0
+    for name in _scope_params(scope):
+        capped = f"SELECT count(*) FROM ({part.sql(':' + name)} LIMIT {COUNT_CAP + 1})"
+        total += conn.execute(capped, params).fetchone()[0]
+    return min(total, COUNT_CAP), total <= COUNT_CAP
+
+
+def _entries_by_id(conn, people_by_id: dict[int, Person], ids: list[int]) -> list[Entry]:
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    found = conn.execute(
+        f"WITH page AS (SELECT * FROM entries WHERE id IN ({marks})) SELECT page.*, {_ENTRY_DETAILS} FROM page",
+        ids,
+    ).fetchall()
+    by_id = {row["id"]: rows.entry(row, people_by_id) for row in found}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def entry(
@@ -111,23 +217,38 @@ def quote_at(
     search: str | None = None,
 ) -> Page[Quote]:
     """The index-th quote of a person (in date order), with how many there are."""
-    where, params = (
-        ["q.person_id = ?", "q.scope IN (0, ?)", "q.removed_at IS NULL"],
-        [person_id, scope],
-    )
+    where = "FROM quotes WHERE person_id = :person AND scope = {scope} AND removed_at IS NULL"
+    params: dict = {"person": person_id, **_scope_params(scope)}
     if search is not None:
         query = fts_query(search)
         if query is None:
             return Page((), 0, 0, 1)
-        where.append("q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
-        params.append(query)
-    sql = f"""
-        SELECT {_QUOTE_COLUMNS}, count(*) OVER () AS total
-        FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
-        WHERE {" AND ".join(where)}
-        ORDER BY q.date, q.id LIMIT ? OFFSET ?
-    """
-    return _page(conn, sql, params, index, 1, lambda r: rows.quote(r, people_by_id))
+        where += " AND id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :q)"
+        params["q"] = query
+        total = sum(
+            conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 {where.format(scope=':' + name)} LIMIT {COUNT_CAP + 1})",
+                params,
+            ).fetchone()[0]
+            for name in _scope_params(scope)
+        )
+    else:
+        total = conn.execute(
+            "SELECT coalesce(sum(n), 0) FROM person_quote_counts WHERE scope IN (0, ?) AND person_id = ?",
+            (scope, person_id),
+        ).fetchone()[0]
+    if total == 0:
+        return Page((), 0, 0, 1)
+    index = min(max(0, index), total - 1)
+    # Each scope's quotes come in index order, cut at index + 1; the merge picks the index-th.
+    slices = [
+        f"SELECT * FROM (SELECT date, id {where.format(scope=':' + name)} ORDER BY date, id LIMIT :upto)"
+        for name in _scope_params(scope)
+    ]
+    sql = " UNION ALL ".join(slices) + " ORDER BY date, id LIMIT 1 OFFSET :index"
+    key = conn.execute(sql, {**params, "upto": index + 1, "index": index}).fetchone()
+    found = quote(conn, people_by_id, scope, key["id"]) if key else None
+    return Page((found,) if found else (), total, index, 1)
 
 
 def quote(
@@ -144,33 +265,61 @@ def quote(
 def search(
     conn: sqlite3.Connection, scope: int, text: str, page: int, per_page: int
 ) -> Page[SearchHit]:
+    """Entries and quotes matching `text`, best first; snippets are made for this page only."""
     query = fts_query(text)
     if query is None:
         return Page((), 0, 0, per_page)
-    marks = "char(2), char(3), '…', 24"
-    sql = f"""
-        WITH hits AS (
-            SELECT 'entry' AS kind, e.id, e.date, e.headline AS title,
-                   snippet(entries_fts, -1, {marks}) AS snippet, bm25(entries_fts) AS rank
-            FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-            WHERE entries_fts MATCH :q AND e.scope IN (0, :scope) AND e.removed_at IS NULL
-            UNION ALL
-            SELECT 'quote', q.id, q.date, p.name,
-                   snippet(quotes_fts, 0, {marks}), bm25(quotes_fts)
-            FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
-            JOIN people p ON p.id = q.person_id
-            WHERE quotes_fts MATCH :q AND q.scope IN (0, :scope) AND q.removed_at IS NULL)
-        SELECT *, count(*) OVER () AS total FROM hits
-        ORDER BY rank, date, id LIMIT :limit OFFSET :offset
-    """
+    entry_hits = """FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+        WHERE entries_fts MATCH :q AND e.scope IN (0, :scope) AND e.removed_at IS NULL"""
+    quote_hits = """FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
+        WHERE quotes_fts MATCH :q AND q.scope IN (0, :scope) AND q.removed_at IS NULL"""
     params = {"q": query, "scope": scope}
-    return _page(conn, sql, params, page, per_page, _search_hit)
-
-
-def _search_hit(row: sqlite3.Row) -> SearchHit:
-    return SearchHit(
-        row["kind"], row["id"], date.fromisoformat(row["date"]), row["title"], row["snippet"]
+    total = sum(
+        conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {hits} LIMIT {COUNT_CAP + 1})", params
+        ).fetchone()[0]
+        for hits in (entry_hits, quote_hits)
     )
+    exact, total = total <= COUNT_CAP, min(total, COUNT_CAP)
+    page = min(max(0, page), max(0, -(-total // per_page) - 1))
+    ranked = conn.execute(
+        f"""SELECT 'entry' AS kind, e.id, e.date, e.headline AS title, bm25(entries_fts) AS rank {entry_hits}
+        UNION ALL
+        SELECT 'quote', q.id, q.date, (SELECT name FROM people WHERE id = q.person_id),
+               bm25(quotes_fts) {quote_hits}
+        ORDER BY rank, date, id LIMIT :limit OFFSET :offset""",
+        {**params, "limit": per_page, "offset": page * per_page},
+    ).fetchall()
+    snippets = _snippets(conn, query, ranked)
+    hits = tuple(
+        SearchHit(
+            r["kind"],
+            r["id"],
+            date.fromisoformat(r["date"]),
+            r["title"],
+            snippets[(r["kind"], r["id"])],
+        )
+        for r in ranked
+    )
+    return Page(hits, total, page, per_page, exact)
+
+
+def _snippets(conn: sqlite3.Connection, query: str, ranked: list[sqlite3.Row]) -> dict:
+    """Highlighted snippets for the hits on one page (making them for every hit costs a lot)."""
+    marks = "char(2), char(3), '…', 24"
+    found = {}
+    for kind, table, column in (("entry", "entries_fts", -1), ("quote", "quotes_fts", 0)):
+        ids = [r["id"] for r in ranked if r["kind"] == kind]
+        if not ids:
+            continue
+        id_marks = ", ".join("?" for _ in ids)
+        for rowid, text in conn.execute(
+            f"SELECT rowid, snippet({table}, {column}, {marks}) FROM {table} "
+            f"WHERE {table} MATCH ? AND rowid IN ({id_marks})",
+            [query, *ids],
+        ):
+            found[(kind, rowid)] = text
+    return found
 
 
 def people_stats(
@@ -179,11 +328,10 @@ def people_stats(
     result = conn.execute(
         """
         SELECT p.id,
-            (SELECT count(*) FROM quotes q WHERE q.person_id = p.id AND q.scope IN (0, :scope)
-                AND q.removed_at IS NULL) AS quotes,
-            (SELECT count(*) FROM entry_people ep JOIN entries e ON e.id = ep.entry_id
-                WHERE ep.person_id = p.id AND e.scope IN (0, :scope)
-                AND e.removed_at IS NULL) AS entries
+            (SELECT coalesce(sum(n), 0) FROM person_quote_counts
+                WHERE person_id = p.id AND scope IN (0, :scope)) AS quotes,
+            (SELECT coalesce(sum(n), 0) FROM person_entry_counts
+                WHERE person_id = p.id AND scope IN (0, :scope)) AS entries
         FROM people p ORDER BY p.id
         """,
         {"scope": scope},
@@ -195,8 +343,8 @@ def counts(conn: sqlite3.Connection, scope: int) -> Counts:
     row = conn.execute(
         """
         SELECT
-            (SELECT count(*) FROM entries WHERE scope IN (0, :scope) AND removed_at IS NULL),
-            (SELECT count(*) FROM quotes WHERE scope IN (0, :scope) AND removed_at IS NULL),
+            (SELECT coalesce(sum(n), 0) FROM entry_counts WHERE scope IN (0, :scope)),
+            (SELECT coalesce(sum(n), 0) FROM person_quote_counts WHERE scope IN (0, :scope)),
             (SELECT count(*) FROM people)
         """,
         {"scope": scope},
@@ -211,9 +359,17 @@ def history(
     if target_id is not None:
         where += " AND target_id = ?"
         params.append(target_id)
-    sql = f"""SELECT *, count(*) OVER () AS total FROM audit_log WHERE {where}
-        ORDER BY id DESC LIMIT ? OFFSET ?"""
-    return _page(conn, sql, params, page, per_page, rows.audit)
+    total = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE {where} LIMIT {COUNT_CAP + 1})",
+        params,
+    ).fetchone()[0]
+    exact, total = total <= COUNT_CAP, min(total, COUNT_CAP)
+    page = min(max(0, page), max(0, -(-total // per_page) - 1))
+    found = conn.execute(
+        f"SELECT * FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+        [*params, per_page, page * per_page],
+    ).fetchall()
+    return Page(tuple(rows.audit(r) for r in found), total, page, per_page, exact)
 
 
 def guild_settings(conn: sqlite3.Connection, guild_id: int) -> GuildSettings:
@@ -224,24 +380,3 @@ def guild_settings(conn: sqlite3.Connection, guild_id: int) -> GuildSettings:
 def meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
-
-
-def _page(conn, sql, params, page, per_page, convert) -> Page:
-    """Run a paged statement; a page past the end falls back to the last page."""
-    page = max(0, page)
-    named = isinstance(params, dict)
-
-    def run(offset: int) -> list[sqlite3.Row]:
-        if named:
-            return conn.execute(sql, {**params, "limit": per_page, "offset": offset}).fetchall()
-        return conn.execute(sql, [*params, per_page, offset]).fetchall()
-
-    found = run(page * per_page)
-    if not found and page > 0:
-        # Rare (data shrank under an old button): one more statement to find the last page.
-        first = run(0)
-        page = (first[0]["total"] - 1) // per_page if first else 0
-        if first:
-            found = run(page * per_page)
-    total = found[0]["total"] if found else 0
-    return Page(tuple(convert(r) for r in found), total, page, per_page)

@@ -9,7 +9,7 @@ import discord
 from bot.dates import format_date
 from bot.models import AuditRecord, Entry, GuildSettings, Page
 from bot.ui import limits
-from bot.ui.embeds import STORY_COLOUR, UPDATE_COLOUR
+from bot.ui.embeds import STORY_COLOUR, UPDATE_COLOUR, how_many, pages
 from bot.ui.text import fit, link, one_line
 
 
@@ -64,7 +64,7 @@ def history_embed(page: Page[AuditRecord], target_id: int | None) -> discord.Emb
     title = f"History of #{target_id}" if target_id is not None else "Moderation history"
     embed = discord.Embed(title=title, description="\n\n".join(blocks), colour=STORY_COLOUR)
     embed.set_footer(
-        text=f"{page.total} changes · page {page.page + 1} of {page.page_count} · newest first"
+        text=f"{how_many(page)} changes · page {page.page + 1} of {pages(page)} · newest first"
     )
     return embed
 

@@ -16,6 +16,15 @@ SOURCES_SHOWN = 3
 TIMELINE_BODY = 360
 
 
+def how_many(page: Page) -> str:
+    """The total, as "1,000+" when counting stopped early."""
+    return f"{page.total:,}{'' if page.exact else '+'}"
+
+
+def pages(page: Page) -> str:
+    return f"{page.page_count:,}{'' if page.exact else '+'}"
+
+
 def entry_label(entry: Entry) -> str:
     return format_date(entry.date, entry.precision)
 
@@ -25,13 +34,11 @@ def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
     budget = (limits.EMBED_DESCRIPTION - len(header) - 4) // max(1, len(page.items)) - 2
     blocks = [timeline_block(entry, budget) for entry in page.items]
     embed = discord.Embed(
-        title=f"Timeline · {page.total} {'entry' if page.total == 1 else 'entries'}",
+        title=f"Timeline · {how_many(page)} {'entry' if page.total == 1 else 'entries'}",
         description="\n\n".join([header, *blocks]),
         colour=STORY_COLOUR,
     )
-    embed.set_footer(
-        text=f"Page {page.page + 1} of {page.page_count} · /entry <id> shows one in full"
-    )
+    embed.set_footer(text=f"Page {page.page + 1} of {pages(page)} · /entry <id> shows one in full")
     return embed
 
 
@@ -123,7 +130,7 @@ def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
         colour=STORY_COLOUR,
     )
     embed.set_footer(
-        text=f"{page.total} matches · page {page.page + 1} of {page.page_count} · best first"
+        text=f"{how_many(page)} matches · page {page.page + 1} of {pages(page)} · best first"
     )
     return embed
 
