@@ -77,3 +77,19 @@ async def test_bot_keeps_serving_after_a_fault(simcord_env, channel, member):
     result = await member.slash(channel, "people")
 
     assert result.response.embeds[0].title == "Who is who"
+
+
+async def test_retrying_after_a_lost_report_does_not_duplicate(
+    simcord_env, guild, channel, moderator
+):
+    # Both attempts to tell the moderator fail: they saw nothing, so they run it again.
+    simcord_env.inject_error("POST", "/webhooks/*", status=500, times=2)
+    await moderator.slash(channel, "addupdate", text="Posted once")
+    posts_before = len([r for r in simcord_env.http_requests if r.path.endswith("/messages")])
+
+    retried = await moderator.slash(channel, "addupdate", text="Posted once")
+
+    assert "You already posted this update as #" in retried.response.content
+    assert await guild_bodies(simcord_env, guild) == ["Posted once"]
+    posts_after = len([r for r in simcord_env.http_requests if r.path.endswith("/messages")])
+    assert posts_after == posts_before  # not announced twice

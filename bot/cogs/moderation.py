@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 import discord
 from discord import app_commands
@@ -153,6 +154,8 @@ class Moderation(commands.Cog):
                 f"Discord didn't accept my reply (error {error.status}), so nothing was saved. "
                 "Please run /addupdate again."
             ) from None
+        # Stored times have millisecond precision: compare at the same precision.
+        started = datetime.fromisoformat(datetime.now(UTC).isoformat(timespec="milliseconds"))
         entry = await self.store.add_entry(
             interaction.guild_id,
             interaction.user.id,
@@ -163,6 +166,14 @@ class Moderation(commands.Cog):
             person_ids=draft.person_ids,
             source_url=draft.source_url,
         )
+        if datetime.fromisoformat(entry.created_at) < started:
+            # The store found this same update from this moderator minutes ago: a retry.
+            await self.tell_moderator(
+                interaction,
+                f"You already posted this update as #{entry.id}; it is in `/timeline` "
+                "and was not posted or announced again.",
+            )
+            return
         report = [f"Update #{entry.id} is in this server's `/timeline`."]
         if announce:
             report += await self.announce(interaction, entry)

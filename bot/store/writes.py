@@ -7,10 +7,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.models import SHIPPED, Entry, GuildSettings, Person, Quote
 from bot.store import reads
+
+RETRY_WINDOW = timedelta(minutes=10)
+EDITABLE = {"date", "precision", "headline", "body", "person_ids", "source_url"}
 
 
 def now() -> str:
@@ -116,6 +119,16 @@ def add_entry(
     source_url: str | None,
 ) -> Entry:
     with transaction(conn):
+        # A moderator who retries after a lost reply must not post the same update twice.
+        since = (datetime.now(UTC) - RETRY_WINDOW).isoformat(timespec="milliseconds")
+        twin = conn.execute(
+            """SELECT id FROM entries WHERE scope = ? AND date = ? AND removed_at IS NULL
+            AND author_id IS ? AND headline = ? AND body = ? AND created_at >= ?
+            ORDER BY id DESC LIMIT 1""",
+            (scope, day.isoformat(), author_id, headline, body, since),
+        ).fetchone()
+        if twin is not None:
+            return reads.entry(conn, people_by_id, scope, twin[0])
         entry_id = conn.execute(
             """INSERT INTO entries (scope, date, precision, headline, body, author_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -137,6 +150,9 @@ def edit_entry(
     changes: dict,
 ) -> Entry | None:
     """Apply `changes` (date, precision, headline, body, person_ids, source_url) to a guild's entry."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise TypeError(f"edit_entry cannot change {sorted(unknown)}")
     with transaction(conn):
         before = _own_entry(conn, people_by_id, scope, entry_id)
         if before is None:
