@@ -13,6 +13,7 @@ from pathlib import Path
 import discord
 
 from bot.config import ConfigError, Settings
+from bot.demo import add_arguments as add_demo_arguments
 from bot.store import Store, StoreError
 from bot.story import StoryError, load_story
 
@@ -26,7 +27,8 @@ EXIT_LOGIN = 3  # Discord refused the token: restarting would only burn logins
 
 NO_TOKEN = (
     "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot token there "
-    "(Developer Portal > your application > Bot > Reset Token)"
+    "(Developer Portal > your application > Bot > Reset Token), or try the bot without one: "
+    'pip install -e ".[try]" && python -m bot try'
 )
 
 
@@ -43,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="connect to Discord and serve commands (the default)")
     commands.add_parser("sync", help="sync the slash commands now, then exit")
+    add_demo_arguments(
+        commands.add_parser("try", help="try the bot in a local page: no token, no Discord")
+    )
     database = commands.add_parser("db", help="operate the database").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -69,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)-8s %(name)s: %(message)s"
         )
+        if args.command == "try":
+            from bot.demo import run_demo
+
+            return run_demo(settings, args.database, args.port, args.open_browser)
         if args.command == "db":
             return asyncio.run(run_db(settings, args))
         return run_bot(settings, sync_only=args.command == "sync")
