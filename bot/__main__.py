@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import discord
 
 from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
 from bot.store import Store, StoreError
-from bot.story import StoryError, load_story
+from bot.store.db import verify as verify_database
+from bot.story import Story, StoryError, load_story
+
+if TYPE_CHECKING:
+    from bot.app import StoryBot
 
 log = logging.getLogger("bot")
 
@@ -24,12 +31,28 @@ EXIT_OK = 0
 EXIT_FAILURE = 1  # unexpected; worth a restart
 EXIT_CONFIG = 2  # configuration, data file or database problem: fix it, don't restart
 EXIT_LOGIN = 3  # Discord refused the token: restarting would only burn logins
+EXIT_INTERRUPTED = 130  # Ctrl-C during a `db` command
 
 NO_TOKEN = (
     "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot token there "
     "(Developer Portal > your application > Bot > Reset Token), or try the bot without one: "
     'pip install -e ".[try]" && python -m bot try'
 )
+REFUSED_TOKEN = "Discord refused DISCORD_TOKEN: reset the token and update .env"
+
+# On SIGINT/SIGTERM, commands being answered get this long to finish (and send their reply)
+# before the bot disconnects; then the login or gateway session gets this long to end.
+HANDLERS_GRACE_S = 5.0
+SESSION_END_S = 10.0
+# discord.py's names for the tasks that answer an interaction: slash commands, buttons, forms.
+HANDLER_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+# `db` actions that write: they check the file for damage first, as the bot does at start.
+WRITING_ACTIONS = ("init", "import", "seed")
 
 
 class CliError(Exception):
@@ -40,8 +63,16 @@ class CliError(Exception):
         self.code = code
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors in one line and exit code 2, like every other failure of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = OneLineParser(prog="python -m bot", description=__doc__)
+    # Subparsers are made with the parent's class, so they report usage errors in one line too.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="connect to Discord and serve commands (the default)")
     commands.add_parser("sync", help="sync the slash commands now, then exit")
@@ -71,65 +102,183 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)-8s %(name)s: %(message)s"
-        )
         if args.command == "try":
             from bot.demo import run_demo
 
+            _log_to_stderr(settings)
             return run_demo(settings, args.database, args.port, args.open_browser)
         if args.command == "db":
+            _log_to_stderr(settings)
             return asyncio.run(run_db(settings, args))
         return run_bot(settings, sync_only=args.command == "sync")
     except (ConfigError, StoryError, StoreError, CliError) as error:
         print(f"error: {error}", file=sys.stderr)
         return getattr(error, "code", EXIT_CONFIG)
+    except KeyboardInterrupt:
+        # A `db` command: the store closed on the way out, after its last call finished.
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _log_to_stderr(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+    )
 
 
 def run_bot(settings: Settings, *, sync_only: bool = False) -> int:
     if settings.token is None:
         raise CliError(NO_TOKEN)
+    # One handler on the root logger, for the bot's and discord.py's records alike.
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
-    return asyncio.run(_serve(settings, sync_only))
+    try:
+        return asyncio.run(_serve(settings, sync_only))
+    except KeyboardInterrupt:
+        # Ctrl-C before the loop took over the signals (or where it cannot, on Windows):
+        # whatever had started was closed on the way out.
+        return EXIT_OK
 
 
 async def _serve(settings: Settings, sync_only: bool) -> int:
-    from bot import create_bot
+    stop = asyncio.Event()
+    with _stop_on_signals(stop):
+        await check_local_files(settings)
+        if stop.is_set():
+            return EXIT_OK
+        from bot import create_bot
 
-    bot = create_bot(settings)
+        # The bot has no voice: spare every start discord.py's warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        bot = create_bot(settings)
+        session = asyncio.create_task(_session(bot, settings.token, sync_only))
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({session, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            await _shut_down(bot, session, stopped=stop.is_set())
+    return _outcome(session, stopped=stop.is_set())
+
+
+async def check_local_files(settings: Settings) -> None:
+    """Load the story and open the database (creating, migrating and seeding it), then close it.
+
+    discord.py runs setup_hook only after the HTTP login, so a broken story or database found
+    there would cost a login (Discord resets a token after 1,000 a day) and fail after a
+    network call. Here it fails first, in one line, and setup_hook's open finds nothing to do.
+    """
+    story = load_story(settings.story_path)
+    await asyncio.to_thread(verify_database, settings.database_path)
+    store = await Store.open(settings.database_path, story)
+    await store.close()
+
+
+async def _session(bot: StoryBot, token: str, sync_only: bool) -> None:
+    if sync_only:
+        await bot.login(token)
+        await bot.sync_commands(force=True)
+    else:
+        await bot.start(token)  # returns once the bot is closed
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
     loop = asyncio.get_running_loop()
+    handled = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        # Close cleanly: in-flight writes finish, the database closes, exit code 0.
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C is KeyboardInterrupt
+            loop.add_signal_handler(signum, _request_stop, stop, signum)
+            handled.append(signum)
     try:
-        async with bot:
-            if sync_only:
-                await bot.login(settings.token)
-                await bot.sync_commands(force=True)
-            else:
-                await bot.start(settings.token)
-    except discord.LoginFailure:
-        raise CliError(
-            "Discord refused DISCORD_TOKEN: reset the token and update .env", EXIT_LOGIN
-        ) from None
-    except discord.PrivilegedIntentsRequired:
-        raise CliError("Discord asked for a privileged intent this bot does not use") from None
-    return EXIT_OK
+        yield
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+
+
+def _request_stop(stop: asyncio.Event, signum: int) -> None:
+    if not stop.is_set():
+        log.info(
+            "%s: stopping once the commands in flight are answered", signal.Signals(signum).name
+        )
+    stop.set()
+
+
+async def _shut_down(bot: StoryBot, session: asyncio.Task, *, stopped: bool) -> None:
+    """Let the commands in flight finish, disconnect, then close the store."""
+    if stopped and not session.done():
+        await finish_handlers(HANDLERS_GRACE_S)
+    # Client.close ends the gateway and HTTP sessions, then StoryBot.close closes the store.
+    # aiosqlite runs calls in order on one thread, so its close waits for the writes already
+    # sent: each commits or rolls back whole (one transaction per call), and a call made
+    # after the close fails before it writes anything.
+    await bot.close()
+    _, pending = await asyncio.wait({session}, timeout=SESSION_END_S)
+    if pending:
+        session.cancel()
+        await asyncio.wait({session})
+    # A stop during login can end the session after setup_hook opened the store: close again.
+    await bot.close()
+    if stopped:
+        log.info("Stopped; the database is closed")
+
+
+async def finish_handlers(timeout: float) -> None:
+    """Wait (up to `timeout` s) until no interaction is being answered, so replies still go out."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        handlers = {
+            task
+            for task in asyncio.all_tasks()
+            if task.get_name().startswith(HANDLER_TASKS) and not task.done()
+        }
+        remaining = deadline - loop.time()
+        if not handlers:
+            return
+        if remaining <= 0:
+            log.warning("Stopping with %d commands unanswered after %.0f s", len(handlers), timeout)
+            return
+        await asyncio.wait(handlers, timeout=remaining)
+
+
+def _outcome(session: asyncio.Task, *, stopped: bool) -> int:
+    if session.cancelled():
+        return EXIT_OK
+    error = session.exception()
+    if error is None:
+        return EXIT_OK
+    if stopped:
+        # Closing the bot mid-login makes the login fail: that is the stop that was asked for.
+        log.debug("Session ended while stopping: %r", error)
+        return EXIT_OK
+    if isinstance(error, discord.LoginFailure):
+        raise CliError(REFUSED_TOKEN, EXIT_LOGIN)
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        raise CliError("Discord asked for a privileged intent this bot does not use")
+    if isinstance(error, OSError | discord.GatewayNotFound | discord.DiscordServerError):
+        raise CliError(f"cannot reach Discord: {error}", EXIT_FAILURE)
+    raise error
 
 
 async def run_db(settings: Settings, args: argparse.Namespace) -> int:
-    path = settings.database_path
-    if args.db_command not in ("init", "import", "seed") and not path.exists():
+    path, action = settings.database_path, args.db_command
+    if action not in WRITING_ACTIONS and not path.exists():
         raise CliError(f"no database at {path} (create it with: python -m bot db init)")
-    story = load_story(settings.story_path) if args.db_command == "init" else None
-    store = await Store.open(path, story)
+    # The story first: a broken file is refused before the database is touched.
+    story = load_story(settings.story_path) if action in ("init", "seed") else None
+    if action in WRITING_ACTIONS:
+        await asyncio.to_thread(verify_database, path)
+    store = await Store.open(path, story if action == "init" else None)
     try:
-        return await _db_action(store, settings, args)
+        return await _db_action(store, settings, story, args)
     finally:
         await store.close()
 
 
-async def _db_action(store: Store, settings: Settings, args: argparse.Namespace) -> int:
+async def _db_action(
+    store: Store, settings: Settings, story: Story | None, args: argparse.Namespace
+) -> int:
     action = args.db_command
     if action in ("init", "check"):
         report = await store.check()
@@ -167,7 +316,8 @@ async def _db_action(store: Store, settings: Settings, args: argparse.Namespace)
         print(f"backed up {store.path} to {args.destination}")
         return EXIT_OK
     if action == "seed":
-        result = await store.seed(load_story(settings.story_path), update=args.update)
+        assert story is not None
+        result = await store.seed(story, update=args.update)
         print(
             f"seeded from {settings.story_path}: {result['added']} added, {result['updated']} updated"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = Path("data/bot.db")
 DEFAULT_STORY_PATH = PROJECT_ROOT / "data" / "story.json"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# A bot token is three base64url parts joined by dots (bot id, timestamp, signature); the
+# client secret, public key or application id pasted by mistake are not.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class ConfigError(Exception):
@@ -66,10 +70,10 @@ def _token(value: str | None) -> str | None:
         return None
     value = value.strip()
     # Never echo the value: only say what is wrong with it.
-    if any(ch.isspace() for ch in value) or len(value) < 50:
+    if len(value) < 50 or not TOKEN_SHAPE.fullmatch(value):
         raise ConfigError(
             "DISCORD_TOKEN does not look like a bot token (expected one line of about 70 characters "
-            "from the Developer Portal's Bot page)"
+            "in three parts joined by dots, from the Developer Portal's Bot page)"
         )
     return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -41,12 +42,7 @@ def latest_version() -> int:
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database; refuses files it cannot safely use."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(
-            f"cannot create the database folder {path.parent}: {error.strerror}"
-        ) from None
+    prepare_folder(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as error:
@@ -63,6 +59,70 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def prepare_folder(path: Path) -> None:
+    """Create the database's folder and check SQLite can work in it, with errors naming both."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"cannot create the database folder {path.parent}: {error.strerror}"
+        ) from None
+    if path.is_dir():
+        raise StoreError(f"the database {path} is a folder; DATABASE_PATH must name a file")
+    # SQLite keeps its -wal and -shm files next to the database, so even an existing,
+    # writable database is unusable in a folder the bot cannot write to.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"cannot use the database {path}: its folder {path.parent} is not writable "
+            "(SQLite keeps its -wal and -shm files next to the database)"
+        )
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StoreError(f"cannot use the database {path}: the bot may not read and write it")
+        return
+    # Create the file ourselves: sqlite3 would only say "unable to open database file".
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        pass  # another process created it in the meantime: SQLite copes
+    except OSError as error:
+        raise StoreError(f"cannot create the database {path}: {error.strerror}") from None
+
+
+def verify(path: Path) -> None:
+    """Refuse a damaged, foreign or newer database before anything writes to it.
+
+    PRAGMA quick_check reads every page of every b-tree (without integrity_check's index
+    cross-checks): about 130 ms at 100,000 entries with the file in the page cache and 1 s from
+    a cold disk, against 2-4 ms for an open. So the bot runs it once as it starts, and so do
+    the `db` commands that write, but Store.open does not. It finds broken pages, not a changed
+    value inside a row: SQLite keeps no checksums.
+    """
+    path = Path(path)
+    prepare_folder(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the database {path}: {error}") from None
+    try:
+        try:
+            configure(conn)
+            refuse_newer(conn, path)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot use the database {path}: {error}") from None
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        found = " ".join("; ".join(problems).split())  # the report spans lines; errors may not
+        if len(found) > 200:
+            found = found[:199] + "…"
+        raise StoreError(f"the database {path} is damaged ({found}); restore a backup of it")
 
 
 def configure(conn: sqlite3.Connection) -> None:

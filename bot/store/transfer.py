@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -114,18 +115,35 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
 
 
 def backup(conn: sqlite3.Connection, destination: Path) -> None:
-    """Copy the live database with SQLite's online backup API (safe while the bot writes)."""
+    """Copy the live database with SQLite's online backup API (safe while the bot writes).
+
+    The copy is made as DESTINATION.partial and renamed when complete, so a full disk or an
+    I/O error half-way leaves no file that looks like a backup.
+    """
     destination = Path(destination)
     if destination.exists():
         raise StoreError(f"{destination} already exists; choose a new file name")
+    if not destination.parent.is_dir():
+        raise StoreError(f"cannot back up to {destination}: no folder {destination.parent}")
+    partial = destination.with_name(destination.name + ".partial")
     try:
-        target = sqlite3.connect(destination)
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot create {destination}: {error}") from None
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
+        _remove_partial(partial)  # left by a backup that was killed
+        target = sqlite3.connect(partial)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        partial.replace(destination)
+    except (sqlite3.Error, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        with contextlib.suppress(OSError):  # the error above is the one to report
+            _remove_partial(partial)
+        raise StoreError(f"cannot back up to {destination}: {reason}") from None
+
+
+def _remove_partial(partial: Path) -> None:
+    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 def check(conn: sqlite3.Connection) -> CheckReport:
