@@ -17,6 +17,7 @@ import discord
 
 from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
+from bot.invite import invite_url
 from bot.store import Store, StoreError
 from bot.store.db import verify as verify_database
 from bot.story import Story, StoryError, load_story
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_arguments(
         commands.add_parser("try", help="try the bot in a local page: no token, no Discord")
     )
+    commands.add_parser("invite", help="print the link that adds the bot to a server")
     database = commands.add_parser("db", help="operate the database").add_subparsers(
         dest="db_command", metavar="ACTION", required=True
     )
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
             _log_to_stderr(settings)
             return run_demo(settings, args.database, args.port, args.open_browser)
+        if args.command == "invite":
+            return print_invite(settings)
         if args.command == "db":
             _log_to_stderr(settings)
             return asyncio.run(run_db(settings, args))
@@ -118,6 +122,16 @@ def main(argv: list[str] | None = None) -> int:
         # A `db` command: the store closed on the way out, after its last call finished.
         print("error: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def print_invite(settings: Settings) -> int:
+    if settings.application_id is None:
+        raise CliError(
+            "DISCORD_APPLICATION_ID is not set: copy it from the Developer Portal "
+            "(your application > General Information > Application ID) into .env"
+        )
+    print(invite_url(settings.application_id))
+    return EXIT_OK
 
 
 def _log_to_stderr(settings: Settings) -> None:

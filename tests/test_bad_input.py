@@ -6,6 +6,7 @@ would surface as an apology), and a stored value reads back exactly.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -15,7 +16,6 @@ from hypothesis import strategies as st
 from simcord import OptionError
 
 from bot.errors import APOLOGY
-from bot.models import Cursor, TimelineFilters
 
 NASTY = [
     "",
@@ -82,10 +82,10 @@ SIMCORD = settings(
 )
 
 
-async def newest_guild_entry(env, guild):
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 10_000)
-    own = [e for e in page.items if not e.shipped]
-    return max(own, key=lambda e: e.id) if own else None
+async def reported_entry(env, guild, answer: str):
+    """The entry the moderator was told about ("Update #12 …", or "… as #12" for a repeat)."""
+    entry_id = int(re.search(r"#(\d+)", answer)[1])
+    return await env.bot.store.entry(guild.id, entry_id)
 
 
 def always_try(test):
@@ -132,7 +132,7 @@ async def test_text_options(
         assert result.ephemeral and answer.content  # a refusal is a short private sentence
         assert len(answer.content) <= 2000
     elif command == "addupdate" and option in ("text", "headline"):
-        stored = await newest_guild_entry(simcord_env, guild)
+        stored = await reported_entry(simcord_env, guild, answer.content)
         field = stored.body if option == "text" else stored.headline
         assert field == value.strip()
 
