@@ -189,8 +189,9 @@ async def check_local_files(settings: Settings) -> None:
 
 async def _session(bot: StoryBot, token: str, sync_only: bool) -> None:
     if sync_only:
-        await bot.login(token)
-        await bot.sync_commands(force=True)
+        await bot.login(token)  # runs setup_hook, which syncs if the commands changed
+        if not bot.synced_at_start:
+            await bot.sync_commands(force=True)
     else:
         await bot.start(token)  # returns once the bot is closed
 

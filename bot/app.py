@@ -33,6 +33,7 @@ class StoryBot(commands.Bot):
             help_command=None,
         )
         self.settings = settings
+        self.synced_at_start = False
         self._store: Store | None = None
         self.tree.on_error = self.on_app_command_error
 
@@ -47,7 +48,7 @@ class StoryBot(commands.Bot):
         self.add_dynamic_items(PageButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands()
+        self.synced_at_start = await self.sync_commands()
 
     async def close(self) -> None:
         try:
