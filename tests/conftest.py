@@ -10,11 +10,26 @@ import pytest
 from bot import create_bot
 from bot.app import StoryBot
 from bot.config import Settings
+from bot.store import Store
+from bot.story import Story, load_story
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(database_path=tmp_path / "bot.db")
+
+
+@pytest.fixture
+def story(settings) -> Story:
+    return load_story(settings.story_path)
+
+
+@pytest.fixture
+async def store(settings, story) -> Store:
+    """The store on a real temporary SQLite file, seeded, closed after the test."""
+    store = await Store.open(settings.database_path, story)
+    yield store
+    await store.close()
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_STORY_PATH
 from bot.store import Store
 from bot.store.db import latest_version
-from bot.story import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 GUILD = 111111111111111111
@@ -68,11 +66,6 @@ def counts_printed(stdout: str) -> dict[str, int]:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def story():
-    return load_story(DEFAULT_STORY_PATH)
 
 
 @pytest.fixture

@@ -5,21 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-import pytest
-
 from bot.models import Cursor, TimelineFilters
 from bot.store import Store
-from bot.story import load_story
 
 GUILD = 111_111_111_111_111_111
 WRITERS, PER_WRITER, READS = 50, 20, 500
-
-
-@pytest.fixture
-async def store(settings):
-    store = await Store.open(settings.database_path, load_story(settings.story_path))
-    yield store
-    await store.close()
 
 
 async def write_many(store: Store, writer: int) -> list[int]:

@@ -10,13 +10,7 @@ from helpers import handled_errors
 
 import bot as package
 from bot.cogs.reader import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
-from bot.story import load_story
 from bot.ui.paging import NOT_YOURS
-
-
-@pytest.fixture
-def story(settings):
-    return load_story(settings.story_path)
 
 
 @pytest.fixture

@@ -8,16 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from bot.cogs.reader import TIMELINE_PER_PAGE
-from bot.story import load_story
 from bot.ui import limits
 from bot.ui.paging import NOT_YOURS
 
 ENTRY_ID = re.compile(r"\*\* `#(\d+)`")
-
-
-@pytest.fixture
-def story(settings):
-    return load_story(settings.story_path)
 
 
 @pytest.fixture

@@ -10,14 +10,8 @@ import pytest
 from helpers import handled_errors
 
 from bot.config import Settings
-from bot.story import load_story
 from bot.ui import limits
 from bot.ui.paging import NOT_YOURS
-
-
-@pytest.fixture
-def story(settings):
-    return load_story(settings.story_path)
 
 
 def quotes_of(story, slug: str) -> list:

@@ -9,15 +9,9 @@ import pytest
 from helpers import handled_errors
 
 from bot.cogs.reader import TIMELINE_PER_PAGE
-from bot.story import load_story
 
 ACCEPTED_FORMS = ("2024-05-17", "2024-05", "May 17 2024", "17 May 2024")
 BLOCK_TITLE = re.compile(r"^\*\*(?P<date>[^*]+?) · .+\*\* `#(?P<id>\d+)`", re.MULTILINE)
-
-
-@pytest.fixture
-def story(settings):
-    return load_story(settings.story_path)
 
 
 def expected(story, keep=lambda entry: True) -> list[tuple[date, int]]:

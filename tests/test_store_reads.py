@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.config import DEFAULT_STORY_PATH
 from bot.models import Cursor, TimelineFilters
 from bot.store import HIGHLIGHT_END, HIGHLIGHT_START, Store
-from bot.story import load_story
 
 GUILD = 111111111111111111
 GARBAGE = [
@@ -34,18 +32,6 @@ GARBAGE = [
     "x" * 5000,
     " ".join(["word"] * 200),
 ]
-
-
-@pytest.fixture(scope="module")
-def story():
-    return load_story(DEFAULT_STORY_PATH)
-
-
-@pytest.fixture
-async def store(tmp_path, story):
-    store = await Store.open(tmp_path / "x.db", story)
-    yield store
-    await store.close()
 
 
 def words(text: str) -> set[str]:

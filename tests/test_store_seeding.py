@@ -5,26 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-import pytest
-
-from bot.config import DEFAULT_STORY_PATH
 from bot.models import Cursor, TimelineFilters
 from bot.store import Store
-from bot.story import SeedEntry, load_story
+from bot.story import SeedEntry
 
 GUILD = 111111111111111111
-
-
-@pytest.fixture(scope="module")
-def story():
-    return load_story(DEFAULT_STORY_PATH)
-
-
-@pytest.fixture
-async def store(tmp_path, story):
-    store = await Store.open(tmp_path / "x.db", story)
-    yield store
-    await store.close()
 
 
 def rows_by_seed_key(data: dict, table: str) -> dict[str, dict]:

@@ -7,26 +7,12 @@ from datetime import date
 
 import pytest
 
-from bot.config import DEFAULT_STORY_PATH
 from bot.models import Cursor, TimelineFilters
 from bot.store import Store
-from bot.story import load_story
 
 GUILD_A = 111111111111111111
 GUILD_B = 222222222222222222
 MOD = 333333333333333333
-
-
-@pytest.fixture(scope="module")
-def story():
-    return load_story(DEFAULT_STORY_PATH)
-
-
-@pytest.fixture
-async def store(tmp_path, story):
-    store = await Store.open(tmp_path / "x.db", story)
-    yield store
-    await store.close()
 
 
 async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sighting") -> object:

@@ -21,11 +21,6 @@ def raw() -> dict:
     return json.loads(DEFAULT_STORY_PATH.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def story():
-    return load_story(DEFAULT_STORY_PATH)
-
-
 def broken(tmp_path: Path, raw: dict, change) -> str:
     """Write a changed copy of the shipped story and return the one-line error loading it gives."""
     data = copy.deepcopy(raw)
