@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from helpers import handled_errors
-
-from bot.models import Cursor, TimelineFilters
+from helpers import guild_entries, handled_errors
 
 
 async def guild_bodies(env, guild) -> list[str]:
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 100)
-    return [e.body for e in page.items if not e.shipped]
+    return [entry.body for entry in await guild_entries(env, guild)]
 
 
 @pytest.mark.parametrize("status", [500, 429])

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import discord
 import pytest
-from helpers import handled_errors
+from helpers import guild_entries, handled_errors
 
 from bot.cogs.checks import MODERATOR_COMMANDS, NOT_A_MODERATOR
-from bot.models import Cursor, TimelineFilters
 
 
 @pytest.fixture
 def admin(simcord_env, guild):
     role = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
     return guild.add_member(simcord_env.create_user("admin"), roles=[role])
-
-
-async def guild_entries(env, guild) -> list:
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 500)
-    return [e for e in page.items if not e.shipped]
 
 
 async def test_members_do_not_see_moderator_commands(channel, member, moderator):

@@ -6,15 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
-from helpers import handled_errors
+from helpers import guild_entries, handled_errors
 
 from bot.editorial import HEADLINE_MAX, SOURCE_MAX, TEXT_MAX
-from bot.models import Cursor, TimelineFilters
-
-
-async def guild_entries(env, guild) -> list:
-    page = await env.bot.store.timeline(guild.id, TimelineFilters(), Cursor(), 500)
-    return [e for e in page.items if not e.shipped]
 
 
 @pytest.fixture
