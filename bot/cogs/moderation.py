@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
+from bot.cogs.announce import announce_update
 from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.cogs.common import person_choices, resolve_person
 from bot.editorial import (
@@ -27,7 +28,7 @@ from bot.editorial import (
 from bot.errors import UserError
 from bot.models import Entry
 from bot.ui import paging
-from bot.ui.editorial import history_embed, update_embed
+from bot.ui.editorial import history_embed
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply, update_message
 from bot.ui.text import fit
@@ -176,7 +177,8 @@ class Moderation(commands.Cog):
             return
         report = [f"Update #{entry.id} is in this server's `/timeline`."]
         if announce:
-            report += await self.announce(interaction, entry)
+            settings = await self.store.guild_settings(interaction.guild_id)
+            report += await announce_update(interaction, settings, entry)
         else:
             report.append("Not announced (announce: False).")
         await self.tell_moderator(interaction, "\n".join(report))
@@ -194,63 +196,6 @@ class Moderation(commands.Cog):
                     error.status,
                     message,
                 )
-
-    async def announce(self, interaction: discord.Interaction, entry: Entry) -> list[str]:
-        """Post the update here and in the updates channel; returns what happened, failures named."""
-        settings = await self.store.guild_settings(interaction.guild_id)
-        embed = update_embed(entry, interaction.user.display_name)
-        targets: list[tuple[discord.abc.Messageable | None, str, discord.Role | None]] = []
-        updates_channel = None
-        if settings.updates_channel_id is not None:
-            updates_channel = interaction.guild.get_channel(settings.updates_channel_id)
-            role = None
-            if settings.updates_role_id is not None:
-                role = interaction.guild.get_role(settings.updates_role_id)
-            if updates_channel is None:
-                targets.append(
-                    (
-                        None,
-                        "the updates channel (it no longer exists; set one with `/config`)",
-                        None,
-                    )
-                )
-            else:
-                targets.append((updates_channel, updates_channel.mention, role))
-        if interaction.channel is not None and interaction.channel != updates_channel:
-            targets.insert(0, (interaction.channel, "this channel", None))
-        results = []
-        for channel, name, role in targets:
-            results.append(await self.post_announcement(channel, name, embed, role))
-        return results
-
-    async def post_announcement(
-        self, channel, name: str, embed: discord.Embed, role: discord.Role | None
-    ) -> str:
-        if channel is None:
-            return f"Could not announce in {name}."
-        if isinstance(channel, discord.abc.GuildChannel):
-            perms = channel.permissions_for(channel.guild.me)
-            # Lacking an earlier one implies lacking the later ones: name the first.
-            for label, granted in (
-                ("View Channel", perms.view_channel),
-                ("Send Messages", perms.send_messages),
-                ("Embed Links", perms.embed_links),
-            ):
-                if not granted:
-                    return f"Could not announce in {name}: I lack {label} there."
-        # The configured updates role is the only mention the bot ever allows.
-        content = role.mention if role is not None else None
-        mentions = discord.AllowedMentions(roles=[role]) if role else discord.AllowedMentions.none()
-        try:
-            await channel.send(content=content, embed=embed, allowed_mentions=mentions)
-        except discord.Forbidden:
-            return f"Could not announce in {name}: Discord refused (missing permissions)."
-        except discord.NotFound:
-            return f"Could not announce in {name}: the channel no longer exists."
-        except discord.HTTPException as error:
-            log.warning("Announcement in %s failed: %s", name, error)
-            return f"Could not announce in {name}: Discord answered {error.status}. The update is saved."
-        return f"Announced in {name}."
 
     # /editupdate, /removeupdate
 
