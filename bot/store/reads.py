@@ -59,6 +59,22 @@ def people(conn: sqlite3.Connection) -> list[Person]:
 COUNT_CAP = 1000  # totals past this are shown as "1,000+": counting further would read every row
 
 
+def _capped_count(conn: sqlite3.Connection, sources: list[str], params) -> tuple[int, bool]:
+    """(total, exact): rows matched by each "FROM … WHERE …" in `sources`, counted up to COUNT_CAP."""
+    total = sum(
+        conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1})", params
+        ).fetchone()[0]
+        for source in sources
+    )
+    return min(total, COUNT_CAP), total <= COUNT_CAP
+
+
+def _clamp_page(page: int, total: int, per_page: int) -> int:
+    """A page past the end is the last page; an empty result has only page 0."""
+    return min(max(0, page), max(0, -(-total // per_page) - 1))
+
+
 @dataclass(frozen=True)
 class _Slice:
     """One scope's part of a filtered timeline: (date, id) pairs read in order from one index."""
@@ -174,12 +190,8 @@ def _timeline_total(conn, part: _Slice, scope: int, filters: TimelineFilters) ->
             sql = "SELECT coalesce(sum(n), 0) FROM person_entry_counts WHERE scope IN (0, ?) AND person_id = ?"
             params = (scope, filters.person_id)
         return conn.execute(sql, params).fetchone()[0], True
-    params = {**part.params, **_scope_params(scope)}
-    total = 0
-    for name in _scope_params(scope):
-        capped = f"SELECT count(*) FROM ({part.sql(':' + name)} LIMIT {COUNT_CAP + 1})"
-        total += conn.execute(capped, params).fetchone()[0]
-    return min(total, COUNT_CAP), total <= COUNT_CAP
+    sources = [part.where.format(scope=":" + name) for name in _scope_params(scope)]
+    return _capped_count(conn, sources, {**part.params, **_scope_params(scope)})
 
 
 def _entries_by_id(conn, people_by_id: dict[int, Person], ids: list[int]) -> list[Entry]:
@@ -225,14 +237,10 @@ def quote_at(
             return Page((), 0, 0, 1)
         where += " AND id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :q)"
         params["q"] = query
-        total = sum(
-            conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 {where.format(scope=':' + name)} LIMIT {COUNT_CAP + 1})",
-                params,
-            ).fetchone()[0]
-            for name in _scope_params(scope)
-        )
+        sources = [where.format(scope=":" + name) for name in _scope_params(scope)]
+        total, exact = _capped_count(conn, sources, params)
     else:
+        exact = True
         total = conn.execute(
             "SELECT coalesce(sum(n), 0) FROM person_quote_counts WHERE scope IN (0, ?) AND person_id = ?",
             (scope, person_id),
@@ -248,7 +256,7 @@ def quote_at(
     sql = " UNION ALL ".join(slices) + " ORDER BY date, id LIMIT 1 OFFSET :index"
     key = conn.execute(sql, {**params, "upto": index + 1, "index": index}).fetchone()
     found = quote(conn, people_by_id, scope, key["id"]) if key else None
-    return Page((found,) if found else (), total, index, 1)
+    return Page((found,) if found else (), total, index, 1, exact)
 
 
 def quote(
@@ -274,14 +282,8 @@ def search(
     quote_hits = """FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
         WHERE quotes_fts MATCH :q AND q.scope IN (0, :scope) AND q.removed_at IS NULL"""
     params = {"q": query, "scope": scope}
-    total = sum(
-        conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 {hits} LIMIT {COUNT_CAP + 1})", params
-        ).fetchone()[0]
-        for hits in (entry_hits, quote_hits)
-    )
-    exact, total = total <= COUNT_CAP, min(total, COUNT_CAP)
-    page = min(max(0, page), max(0, -(-total // per_page) - 1))
+    total, exact = _capped_count(conn, [entry_hits, quote_hits], params)
+    page = _clamp_page(page, total, per_page)
     ranked = conn.execute(
         f"""SELECT 'entry' AS kind, e.id, e.date, e.headline AS title, bm25(entries_fts) AS rank {entry_hits}
         UNION ALL
@@ -359,12 +361,8 @@ def history(
     if target_id is not None:
         where += " AND target_id = ?"
         params.append(target_id)
-    total = conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE {where} LIMIT {COUNT_CAP + 1})",
-        params,
-    ).fetchone()[0]
-    exact, total = total <= COUNT_CAP, min(total, COUNT_CAP)
-    page = min(max(0, page), max(0, -(-total // per_page) - 1))
+    total, exact = _capped_count(conn, [f"FROM audit_log WHERE {where}"], params)
+    page = _clamp_page(page, total, per_page)
     found = conn.execute(
         f"SELECT * FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
         [*params, per_page, page * per_page],
