@@ -7,6 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.ui.respond import reply
+
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again."
@@ -41,9 +43,6 @@ async def report(interaction: discord.Interaction, error: BaseException, where: 
 async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
     """Answer ephemerally whether or not the interaction was already answered or deferred."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
+        await reply(interaction, content=message, ephemeral=True)
     except discord.HTTPException as error:
         log.warning("Could not answer interaction %s: %s", interaction.id, error)

@@ -357,8 +357,7 @@ class Moderation(commands.Cog):
             raise UserError(
                 "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
             )
-        view = paging.view_for("h", interaction.user.id, state, rendered)
-        await reply(interaction, embed=rendered.embed, view=view, ephemeral=True)
+        await paging.send_first_page(interaction, "h", state, rendered, ephemeral=True)
 
     async def render_history(
         self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""

@@ -39,18 +39,6 @@ class Reader(commands.Cog):
     async def person_autocomplete(self, interaction: discord.Interaction, current: str):
         return person_choices(self.store, current)
 
-    async def respond_paged(
-        self,
-        interaction: discord.Interaction,
-        kind: str,
-        state: str,
-        rendered: Rendered,
-        *,
-        ephemeral: bool = False,
-    ) -> None:
-        view = paging.view_for(kind, interaction.user.id, state, rendered)
-        await reply(interaction, embed=rendered.embed, view=view, ephemeral=ephemeral)
-
     # /timeline
 
     @app_commands.command(description="The story's events in date order, with their sources")
@@ -86,7 +74,7 @@ class Reader(commands.Cog):
         if rendered.total == 0:
             filters = describe_filters(self.store, state)
             raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
-        await self.respond_paged(interaction, "t", state, rendered, ephemeral=private)
+        await paging.send_first_page(interaction, "t", state, rendered, ephemeral=private)
 
     async def render_timeline(
         self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
@@ -122,7 +110,7 @@ class Reader(commands.Cog):
             raise UserError(
                 f"No quotes from {who.name}{matching} yet. `/people` shows who has some."
             )
-        await self.respond_paged(interaction, "q", state, rendered)
+        await paging.send_first_page(interaction, "q", state, rendered)
 
     async def render_quote(
         self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
@@ -160,7 +148,7 @@ class Reader(commands.Cog):
             raise UserError(
                 f"Nothing matches “{fit(' '.join(query.split()), 60)}”. Try other words."
             )
-        await self.respond_paged(interaction, "s", query, rendered)
+        await paging.send_first_page(interaction, "s", query, rendered)
 
     async def render_search(
         self, interaction: discord.Interaction, query: str, page: int, cursor: str = ""

@@ -19,7 +19,7 @@ import discord
 from bot import errors
 from bot.models import Cursor, Page
 from bot.ui import limits
-from bot.ui.respond import in_time, update_message
+from bot.ui.respond import in_time, reply, update_message
 
 NOT_YOURS = "Only the person who ran this command can turn its pages. Run it yourself to browse."
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -114,8 +114,17 @@ def register(kind: str, renderer: Renderer, view_builder: ViewBuilder) -> None:
     _PAGERS[kind] = (renderer, view_builder)
 
 
-def view_for(kind: str, owner: int, state: str, rendered: Rendered) -> discord.ui.View | None:
-    return _PAGERS[kind][1](kind, owner, state, rendered)
+async def send_first_page(
+    interaction: discord.Interaction,
+    kind: str,
+    state: str,
+    rendered: Rendered,
+    *,
+    ephemeral: bool = False,
+) -> None:
+    """Answer a command with its first page and the buttons to the others."""
+    view = _PAGERS[kind][1](kind, interaction.user.id, state, rendered)
+    await reply(interaction, embed=rendered.embed, view=view, ephemeral=ephemeral)
 
 
 def custom_id(kind: str, tag: str, page: int, owner: int, cursor: str, state: str) -> str:
