@@ -17,6 +17,7 @@ import discord
 
 from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
+from bot.exit_codes import EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_LOGIN, EXIT_OK
 from bot.invite import invite_url
 from bot.store import Store, StoreError
 from bot.store.db import verify as verify_database
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bot")
 
-# Exit codes, for process supervisors (see README, deploy/storybot.service).
-EXIT_OK = 0
-EXIT_FAILURE = 1  # unexpected; worth a restart
-EXIT_CONFIG = 2  # configuration, data file or database problem: fix it, don't restart
-EXIT_LOGIN = 3  # Discord refused the token: restarting would only burn logins
-EXIT_INTERRUPTED = 130  # Ctrl-C during a `db` command
 
 NO_TOKEN = (
     "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot token there "

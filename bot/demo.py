@@ -25,13 +25,11 @@ from typing import Any
 import discord
 
 from bot.config import ConfigError, Settings
+from bot.exit_codes import EXIT_CONFIG, EXIT_OK
 from bot.store import StoreError
 from bot.story import StoryError
 
 log = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_CONFIG = 2  # as in bot.__main__: fix something, then run again
 
 # What `simcord[preview]` brings: SimCord itself and the preview page's runtime.
 PREVIEW_MODULES = ("simcord", "aiohttp", "markdown_it", "linkify_it", "regex", "PIL")

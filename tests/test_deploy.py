@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
-from bot import __main__ as cli
+from bot import exit_codes as cli
 
 UNIT = Path(__file__).resolve().parent.parent / "deploy" / "storybot.service"
 

@@ -1,0 +1,7 @@
+"""Exit codes, for process supervisors (see README, deploy/storybot.service)."""
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # unexpected; worth a restart
+EXIT_CONFIG = 2  # configuration, data file or database problem: fix it, don't restart
+EXIT_LOGIN = 3  # Discord refused the token: restarting would only burn logins
+EXIT_INTERRUPTED = 130  # Ctrl-C during a `db` command
