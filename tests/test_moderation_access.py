@@ -204,3 +204,40 @@ async def test_history_pages_turn_only_for_a_current_moderator(
 
     assert refused.ephemeral and refused.response.content == NOT_A_MODERATOR
     assert shown.response.embeds[0].description == second
+
+
+# What /config accepts as the moderator and updates roles
+
+
+@pytest.mark.parametrize("which", ["@everyone", "the bot's own role", "an integration's role"])
+async def test_moderator_role_refuses_everyone_and_managed_roles(
+    simcord_env, guild, channel, admin, which
+):
+    role = {
+        "@everyone": lambda: guild.default_role,
+        "the bot's own role": lambda: guild.roles[simcord_env.bot.user.name],
+        "an integration's role": lambda: guild.create_role("Twitch Subscriber", managed=True),
+    }[which]()
+
+    refused = await admin.slash(
+        channel, "config", **{"moderator-role": role, "updates-channel": channel}
+    )
+
+    assert refused.ephemeral
+    assert "can't be the moderator role" in refused.response.content
+    settings = await simcord_env.bot.store.guild_settings(guild.id)
+    assert (settings.moderator_role_id, settings.updates_channel_id) == (None, None)
+    assert handled_errors(simcord_env) == ["UserError"]
+
+
+async def test_updates_role_refuses_everyone(simcord_env, guild, channel, admin):
+    refused = await admin.slash(channel, "config", **{"updates-role": guild.default_role})
+
+    assert refused.ephemeral
+    assert "`@everyone` can't be the updates role" in refused.response.content
+    assert (await simcord_env.bot.store.guild_settings(guild.id)).updates_role_id is None
+    assert handled_errors(simcord_env) == ["UserError"]
+    # An ordinary role is still accepted.
+    followers = guild.create_role("Followers", mentionable=True)
+    await admin.slash(channel, "config", **{"updates-role": followers})
+    assert (await simcord_env.bot.store.guild_settings(guild.id)).updates_role_id == followers.id
