@@ -18,6 +18,7 @@ import discord
 from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
 from bot.exit_codes import EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_LOGIN, EXIT_OK
+from bot.files import WriteRefused, check_destination, written_atomically
 from bot.invite import invite_url
 from bot.store import Store, StoreError
 from bot.store.db import verify as verify_database
@@ -49,6 +50,7 @@ HANDLER_TASKS = (
 )
 # `db` actions that write: they check the file for damage first, as the bot does at start.
 WRITING_ACTIONS = ("init", "import", "seed")
+REPLACE_HELP = "replace the file if it exists (never the database in use)"
 
 
 class CliError(Exception):
@@ -81,13 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     database.add_parser("init", help="create, migrate and seed the database")
     database.add_parser("check", help="check integrity and print counts")
-    export = database.add_parser("export", help="write everything to a file (or stdout)")
+    export = database.add_parser("export", help="write everything to a new file (or stdout)")
     export.add_argument("--format", choices=("json", "markdown"), default="json")
     export.add_argument("file", nargs="?", type=Path)
+    export.add_argument("--force", action="store_true", help=REPLACE_HELP)
     importer = database.add_parser("import", help="add the rows of a JSON export")
     importer.add_argument("file", type=Path)
     backup = database.add_parser("backup", help="copy the live database to a new file")
     backup.add_argument("destination", type=Path)
+    backup.add_argument("--force", action="store_true", help=REPLACE_HELP)
     seed = database.add_parser("seed", help="apply data/story.json (new items only by default)")
     seed.add_argument(
         "--update", action="store_true", help="also rewrite shipped items that changed in the file"
@@ -110,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             _log_to_stderr(settings)
             return asyncio.run(run_db(settings, args))
         return run_bot(settings, sync_only=args.command == "sync")
-    except (ConfigError, StoryError, StoreError, CliError) as error:
+    except (ConfigError, StoryError, StoreError, WriteRefused, CliError) as error:
         print(f"error: {error}", file=sys.stderr)
         return getattr(error, "code", EXIT_CONFIG)
     except KeyboardInterrupt:
@@ -298,6 +302,8 @@ async def _db_action(
             print(f"{name}: {count}")
         return EXIT_OK if report.integrity == "ok" else EXIT_FAILURE
     if action == "export":
+        if args.file is not None:  # refused before the work, not after
+            check_destination(args.file, store.path, force=args.force)
         data = await store.export_data()
         if args.format == "json":
             text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -308,7 +314,7 @@ async def _db_action(
         if args.file is None:
             sys.stdout.write(text)
         else:
-            _write_new_text(args.file, text)
+            _write_export(args.file, text)
             print(f"exported to {args.file}")
         return EXIT_OK
     if action == "import":
@@ -322,7 +328,7 @@ async def _db_action(
         print(f"imported from {args.file}: " + ", ".join(f"{n} {t}" for t, n in added.items()))
         return EXIT_OK
     if action == "backup":
-        await store.backup(args.destination)
+        await store.backup(args.destination, force=args.force)
         print(f"backed up {store.path} to {args.destination}")
         return EXIT_OK
     if action == "seed":
@@ -335,14 +341,12 @@ async def _db_action(
     raise AssertionError(action)
 
 
-def _write_new_text(path: Path, text: str) -> None:
-    """Write atomically: a failed export never leaves a half-written file behind."""
-    temporary = path.with_name(path.name + ".partial")
+def _write_export(path: Path, text: str) -> None:
+    """Private and atomic: a failed export leaves no half-written file, and no file replaced."""
     try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        with written_atomically(path) as partial:
+            partial.write_text(text, encoding="utf-8")
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise CliError(f"cannot write {path}: {error.strerror}") from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import discord
@@ -76,3 +77,13 @@ def other_member(simcord_env, guild):
 def moderator(simcord_env, guild):
     mods = guild.create_role("Mods", permissions=discord.Permissions(manage_messages=True))
     return guild.add_member(simcord_env.create_user("editor"), roles=[mods])
+
+
+@pytest.fixture
+def shared_umask():
+    """The umask of many shared machines (new files readable by everyone), so a test sees the
+    permissions the bot asks for, not whatever the test runner's umask happens to allow.
+    Subprocesses inherit it."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

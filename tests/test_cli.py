@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -153,7 +154,7 @@ async def test_export_import_round_trip_is_identical(tmp_path, db, story):
 
     again = ok(run(tmp_path, "db", "import", str(first), **other))
     assert set(re.findall(r"(\d+) \w+", again)) == {"0"}
-    ok(run(tmp_path, "db", "export", str(second), **other))
+    ok(run(tmp_path, "db", "export", "--force", str(second), **other))
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
@@ -298,3 +299,72 @@ async def test_export_to_a_missing_folder_fails_cleanly(tmp_path, db, story):
     message = one_line_failure(run(tmp_path, "db", "export", str(target), **db))
     assert str(target) in message
     assert not target.parent.exists()
+
+
+# Files the CLI writes: private, never over the database, over another file only with --force
+
+EXPORT_JSON, EXPORT_MARKDOWN, BACKUP = (
+    ("db", "export"),
+    ("db", "export", "--format", "markdown"),
+    ("db", "backup"),
+)
+WRITERS = [EXPORT_JSON, EXPORT_MARKDOWN, BACKUP]
+WRITER_IDS = ["export", "export markdown", "backup"]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_backups_and_exports_are_private(tmp_path, db, shared_umask):
+    ok(run(tmp_path, "db", "init", **db))
+    made = [Path(db["DATABASE_PATH"])]
+    for number, writer in enumerate(WRITERS):
+        made.append(tmp_path / f"out-{number}")
+        ok(run(tmp_path, *writer, str(made[-1]), **db))
+
+    assert [mode(path) for path in made] == [0o600] * len(made)
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (EXPORT_JSON, "data/bot.db"),  # the reviewer's command: it replaced the database
+        ((*EXPORT_MARKDOWN, "--force"), "{tmp}/data/bot.db"),
+        ((*BACKUP, "--force"), "data/../data/bot.db"),
+        (EXPORT_JSON, "data/bot.db-wal"),
+    ],
+    ids=["export", "export markdown --force", "backup --force", "export to its -wal"],
+)
+async def test_export_and_backup_never_write_over_the_database(tmp_path, db, story, args, target):
+    database = Path(db["DATABASE_PATH"])
+    await add_guild_activity(database, story)
+    before = digest(database)
+    destination = target.format(tmp=tmp_path)
+
+    message = one_line_failure(run(tmp_path, *args, destination, **db))
+
+    assert f"{destination} is the database in use" in message
+    assert digest(database) == before
+    assert not Path(f"{database}-wal").exists()  # nothing written beside it either
+
+
+@pytest.mark.parametrize("writer", WRITERS, ids=WRITER_IDS)
+async def test_export_and_backup_replace_a_file_only_with_force(
+    tmp_path, db, story, writer, shared_umask
+):
+    await seeded(Path(db["DATABASE_PATH"]), story)
+    existing = tmp_path / "notes.txt"
+    existing.write_text("someone's notes\n", encoding="utf-8")
+
+    message = one_line_failure(run(tmp_path, *writer, str(existing), **db))
+
+    assert str(existing) in message and "already exists" in message and "--force" in message
+    assert existing.read_text(encoding="utf-8") == "someone's notes\n"
+
+    ok(run(tmp_path, *writer, "--force", str(existing), **db))
+    assert existing.read_bytes() != b"someone's notes\n"
+    assert mode(existing) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notes.txt"]  # no leftovers
+    if writer == BACKUP:
+        assert "integrity: ok" in ok(run(tmp_path, "db", "check", DATABASE_PATH=str(existing)))

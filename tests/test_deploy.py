@@ -1,4 +1,4 @@
-"""The example systemd unit must agree with the exit codes the bot uses."""
+"""The example systemd unit must agree with the exit codes the bot uses and the files it keeps private."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import configparser
 from pathlib import Path
 
 from bot import exit_codes as cli
+from bot.files import PRIVATE_MODE
 
 UNIT = Path(__file__).resolve().parent.parent / "deploy" / "storybot.service"
 
@@ -30,3 +31,9 @@ def test_unit_limits_restarts_overall():
     limits = unit()["Unit"]
     assert int(limits["StartLimitBurst"]) <= 10
     assert int(limits["StartLimitIntervalSec"]) >= 300
+
+
+def test_unit_keeps_what_the_bot_creates_private():
+    umask = int(unit()["Service"]["UMask"], 8)
+    assert umask & 0o077 == 0o077  # nothing for the group or other users
+    assert PRIVATE_MODE & ~umask == PRIVATE_MODE  # the bot's own files keep their mode

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -240,5 +242,17 @@ async def test_writes_survive_reopening(tmp_path, story):
     store = await Store.open(path, story)
     try:
         assert await store.entry(GUILD_A, entry.id) == entry
+    finally:
+        await store.close()
+
+
+async def test_the_database_and_its_wal_and_shm_are_private(tmp_path, story, shared_umask):
+    path = tmp_path / "private.db"
+    store = await Store.open(path, story)
+    try:
+        await add(store)
+        # While the store is open and has written, SQLite has made its -wal and -shm files.
+        for name in (path, f"{path}-wal", f"{path}-shm"):
+            assert stat.S_IMODE(Path(name).stat().st_mode) == 0o600, name
     finally:
         await store.close()

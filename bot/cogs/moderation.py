@@ -15,6 +15,7 @@ from bot import errors
 from bot.cogs.announce import announce_update
 from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.cogs.common import person_choices, resolve_person
+from bot.cogs.update_form import OpenForms, UpdateModal, answer_closed_form
 from bot.editorial import (
     CONTEXT_MAX,
     HEADLINE_MAX,
@@ -39,41 +40,18 @@ HISTORY_PER_PAGE = 8
 ADDUPDATE_RATE = (5, 60.0)  # posts per moderator per minute
 
 
-class UpdateModal(discord.ui.Modal, title="Post an update"):
-    """The paragraph editor /addupdate opens when it is run without `text`."""
-
-    text = discord.ui.TextInput(
-        label="What happened",
-        style=discord.TextStyle.paragraph,
-        max_length=TEXT_MAX,
-        custom_id="text",
-    )
-    headline = discord.ui.TextInput(
-        label="Headline (optional)", required=False, max_length=HEADLINE_MAX, custom_id="headline"
-    )
-
-    def __init__(self, cog: Moderation, options: dict) -> None:
-        super().__init__()
-        self.cog, self.options = cog, options
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.post_update(
-            interaction, text=self.text.value, headline=self.headline.value, **self.options
-        )
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        if isinstance(error, UserError):
-            # Nothing the moderator typed is lost: hand the text back to copy.
-            error = UserError(
-                f"{error}\nYour text, to copy:\n```\n{self.text.value.replace('`', 'ˋ')}\n```"
-            )
-        await errors.report(interaction, error, "The /addupdate form")
-
-
 class Moderation(commands.Cog):
     def __init__(self, bot) -> None:
         self.bot = bot
-        paging.register("h", self.render_history, paging.pager_view)
+        self.open_forms = OpenForms()
+        # Each click asks again: a member who lost the role can't keep reading an open /history.
+        paging.register(
+            "h",
+            self.render_history,
+            paging.pager_view,
+            may_turn=is_moderator,
+            refusal=NOT_A_MODERATOR,
+        )
 
     @property
     def store(self):
@@ -91,6 +69,10 @@ class Moderation(commands.Cog):
 
     async def single_person_autocomplete(self, interaction: discord.Interaction, current: str):
         return person_choices(self.store, current)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await answer_closed_form(interaction, self.open_forms)
 
     # /addupdate
 
@@ -120,7 +102,8 @@ class Moderation(commands.Cog):
     ) -> None:
         options = {"date": date, "source": source, "people": people, "announce": announce}
         if text is None:
-            await interaction.response.send_modal(UpdateModal(self, options))
+            form = UpdateModal(self.post_update, options, interaction, self.open_forms)
+            await interaction.response.send_modal(form)
             return
         await self.post_update(interaction, text=text, headline=headline, **options)
 

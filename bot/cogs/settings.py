@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import MODERATOR_COMMANDS
+from bot.errors import UserError
 from bot.ui.editorial import settings_embed
 from bot.ui.respond import in_time, reply
 
@@ -18,6 +19,28 @@ COLUMNS = {
     "updates-role": "updates_role_id",
     "moderator-role": "moderator_role_id",
 }
+
+
+def check_moderator_role(role: discord.Role) -> None:
+    """Refuse roles that would make moderators of people the server didn't choose."""
+    if role.is_default():
+        raise UserError(
+            "`@everyone` can't be the moderator role: every member would be a moderator. "
+            "Choose a role only your moderators have."
+        )
+    if role.managed:
+        raise UserError(
+            f"{role.mention} can't be the moderator role: a bot, an integration or Server "
+            "Boosting hands it out, not your server. Choose a role only your moderators have."
+        )
+
+
+def check_updates_role(role: discord.Role) -> None:
+    if role.is_default():
+        raise UserError(
+            "`@everyone` can't be the updates role: every announcement would ping every member. "
+            "Choose or create a role for the members who want the pings."
+        )
 
 
 class Settings(commands.Cog):
@@ -47,6 +70,11 @@ class Settings(commands.Cog):
         moderator_role: discord.Role | None = None,
         clear: Setting | None = None,
     ) -> None:
+        # Checked before anything is written, so a refused option changes no setting.
+        if moderator_role is not None:
+            check_moderator_role(moderator_role)
+        if updates_role is not None:
+            check_updates_role(updates_role)
         changes = {}
         if updates_channel is not None:
             changes["updates_channel_id"] = updates_channel.id

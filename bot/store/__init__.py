@@ -236,8 +236,8 @@ class Store:
         await self._load_people()
         return result
 
-    async def backup(self, destination: Path) -> None:
-        await self._call(transfer.backup, destination)
+    async def backup(self, destination: Path, *, force: bool = False) -> None:
+        await self._call(functools.partial(transfer.backup, force=force), destination)
 
     async def check(self) -> CheckReport:
         return await self._call(transfer.check)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from bot import files
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -82,9 +84,10 @@ def prepare_folder(path: Path) -> None:
         if not os.access(path, os.R_OK | os.W_OK):
             raise StoreError(f"cannot use the database {path}: the bot may not read and write it")
         return
-    # Create the file ourselves: sqlite3 would only say "unable to open database file".
+    # Create the file ourselves: sqlite3 would only say "unable to open database file". Private:
+    # SQLite gives the -wal and -shm files it makes beside it the same permissions.
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        files.create_private(path)
     except FileExistsError:
         pass  # another process created it in the meantime: SQLite copes
     except OSError as error:

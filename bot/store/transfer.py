@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from datetime import date
 from pathlib import Path
 
+from bot import files
 from bot.models import CheckReport
 from bot.store import reads
 from bot.store.db import StoreError, schema_version
@@ -114,36 +114,29 @@ def _import_table(conn: sqlite3.Connection, table: str, records: object, source:
     return added
 
 
-def backup(conn: sqlite3.Connection, destination: Path) -> None:
+def backup(conn: sqlite3.Connection, destination: Path, *, force: bool = False) -> None:
     """Copy the live database with SQLite's online backup API (safe while the bot writes).
 
-    The copy is made as DESTINATION.partial and renamed when complete, so a full disk or an
-    I/O error half-way leaves no file that looks like a backup.
+    Never over the database itself, and over an existing file only with `force`. The copy is
+    made in a private temporary file beside DESTINATION and renamed when complete, so a full
+    disk or an I/O error half-way leaves no file that looks like a backup.
     """
     destination = Path(destination)
-    if destination.exists():
-        raise StoreError(f"{destination} already exists; choose a new file name")
-    if not destination.parent.is_dir():
-        raise StoreError(f"cannot back up to {destination}: no folder {destination.parent}")
-    partial = destination.with_name(destination.name + ".partial")
+    files.check_destination(destination, database_file(conn), force=force)
     try:
-        _remove_partial(partial)  # left by a backup that was killed
-        target = sqlite3.connect(partial)
-        try:
-            conn.backup(target)
-        finally:
-            target.close()
-        partial.replace(destination)
+        with files.written_atomically(destination) as partial:
+            target = sqlite3.connect(partial)
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
     except (sqlite3.Error, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        with contextlib.suppress(OSError):  # the error above is the one to report
-            _remove_partial(partial)
         raise StoreError(f"cannot back up to {destination}: {reason}") from None
 
 
-def _remove_partial(partial: Path) -> None:
-    for leftover in (partial, partial.with_name(partial.name + "-journal")):
-        leftover.unlink(missing_ok=True)
+def database_file(conn: sqlite3.Connection) -> Path:
+    return Path(conn.execute("PRAGMA database_list").fetchone()["file"])
 
 
 def check(conn: sqlite3.Connection) -> CheckReport:

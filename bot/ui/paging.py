@@ -1,9 +1,11 @@
 """Page buttons that keep working after a restart: the query lives in the button's custom_id.
 
 Every pager is one `kind` letter with a renderer. A click re-runs the renderer for the
-target page; only the member who ran the command may turn pages. Pagers over long lists
-(the timeline) also carry a cursor, the (date, id) of the entry the page starts after or
-before, so a page deep in the story is found by index instead of by counting rows.
+target page. Only the member who ran the command may turn pages, and a pager may ask more on
+every click (`may_turn`: /history's pages turn only for a member who is still a moderator).
+Pagers over long lists (the timeline) also carry a cursor, the (date, id) of the entry the
+page starts after or before, so a page deep in the story is found by index instead of by
+counting rows.
 """
 
 from __future__ import annotations
@@ -106,12 +108,31 @@ class Rendered:
 
 Renderer = Callable[[discord.Interaction, str, int, str], Awaitable[Rendered]]
 ViewBuilder = Callable[[str, int, str, Rendered], "discord.ui.View | None"]
-_PAGERS: dict[str, tuple[Renderer, ViewBuilder]] = {}
+MayTurn = Callable[[discord.Interaction], Awaitable[bool]]
 
 
-def register(kind: str, renderer: Renderer, view_builder: ViewBuilder) -> None:
+@dataclass(frozen=True)
+class Pager:
+    renderer: Renderer
+    view_builder: ViewBuilder
+    may_turn: MayTurn | None  # asked on every click, after "is it the member who ran it"
+    refusal: str  # what a clicker may_turn refuses is told
+
+
+_PAGERS: dict[str, Pager] = {}
+
+
+def register(
+    kind: str,
+    renderer: Renderer,
+    view_builder: ViewBuilder,
+    *,
+    may_turn: MayTurn | None = None,
+    refusal: str = "",
+) -> None:
     assert re.fullmatch(r"[a-z]", kind), kind
-    _PAGERS[kind] = (renderer, view_builder)
+    assert may_turn is None or refusal, "say why may_turn refuses"
+    _PAGERS[kind] = Pager(renderer, view_builder, may_turn, refusal)
 
 
 async def send_first_page(
@@ -123,7 +144,7 @@ async def send_first_page(
     ephemeral: bool = False,
 ) -> None:
     """Answer a command with its first page and the buttons to the others."""
-    view = _PAGERS[kind][1](kind, interaction.user.id, state, rendered)
+    view = _PAGERS[kind].view_builder(kind, interaction.user.id, state, rendered)
     await reply(interaction, embed=rendered.embed, view=view, ephemeral=ephemeral)
 
 
@@ -180,15 +201,19 @@ class PageButton(
         if interaction.user.id != self.owner:
             await errors.send_ephemeral(interaction, NOT_YOURS)
             return False
+        pager = _PAGERS[self.kind]
+        if pager.may_turn is not None and not await pager.may_turn(interaction):
+            await errors.send_ephemeral(interaction, pager.refusal)
+            return False
         return True
 
     async def callback(self, interaction: discord.Interaction) -> None:
         # discord.py only logs errors raised here, so answer the member ourselves.
         try:
-            renderer, view_builder = _PAGERS[self.kind]
-            work = renderer(interaction, self.state, self.page, self.cursor)
+            pager = _PAGERS[self.kind]
+            work = pager.renderer(interaction, self.state, self.page, self.cursor)
             rendered = await in_time(interaction, work)
-            view = view_builder(self.kind, self.owner, self.state, rendered)
+            view = pager.view_builder(self.kind, self.owner, self.state, rendered)
             await update_message(interaction, embed=rendered.embed, view=view)
         except Exception as error:
             await errors.report(interaction, error, f"Page button {self.custom_id!r}")
