@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.story import BODY_MAX, HEADLINE_MAX, StoryError, load_story
+from bot.story import BODY_MAX, HEADLINE_MAX, PROVENANCE_MAX, StoryError, load_story
 
 ARTICLE_PATH = DEFAULT_STORY_PATH.parent / "article.txt"
 
@@ -56,6 +56,12 @@ def test_every_entry_has_a_date_and_a_known_source(story):
         assert entry.sources, entry.key
         assert set(entry.sources) <= sources, entry.key
         assert len(entry.headline) <= HEADLINE_MAX and len(entry.body) <= BODY_MAX
+
+
+def test_outlets_are_sources_not_people_in_entries(story):
+    outlets = {p.slug for p in story.people if p.kind == "outlet"}
+    assert "techcrunch" in outlets
+    assert [e.key for e in story.entries if outlets & set(e.people)] == []
 
 
 def test_every_reference_names_someone_in_the_story(story):
@@ -108,6 +114,31 @@ def test_unknown_source_in_an_entry(tmp_path, raw):
     message = broken(tmp_path, raw, lambda d: d["entries"][1].update(sources=["no-such-source"]))
     assert f"entries[{key}]" in message and "'sources'" in message
     assert "'no-such-source'" in message
+
+
+def test_an_outlet_among_an_entrys_people(tmp_path, raw):
+    key = raw["entries"][0]["key"]
+    message = broken(tmp_path, raw, lambda d: d["entries"][0]["people"].append("techcrunch"))
+    assert f"entries[{key}]" in message and "'people'" in message
+    assert "outlet 'techcrunch'" in message and "'sources'" in message
+
+
+def test_unknown_kind_lists_the_choices(tmp_path, raw):
+    message = broken(tmp_path, raw, lambda d: d["people"][0].update(kind="company"))
+    assert f"people[{raw['people'][0]['slug']}]" in message
+    assert "'kind'" in message and "person" in message and "outlet" in message
+
+
+@pytest.mark.parametrize("section", ["entries", "quotes"])
+def test_missing_provenance(tmp_path, raw, section):
+    message = broken(tmp_path, raw, lambda d: d[section][0].pop("provenance"))
+    assert f"{section}[{raw[section][0]['key']}]" in message
+    assert "'provenance'" in message and "missing" in message
+
+
+def test_too_long_provenance(tmp_path, raw):
+    message = broken(tmp_path, raw, lambda d: d["quotes"][0].update(provenance="x" * 500))
+    assert "'provenance'" in message and str(PROVENANCE_MAX) in message
 
 
 def test_entry_without_sources(tmp_path, raw):
