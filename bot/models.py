@@ -150,7 +150,7 @@ class GuildSettings:
 class Counts:
     entries: int
     quotes: int
-    people: int
+    people: int  # persons only: outlets (TechCrunch) are sources
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ async def test_about_says_what_where_from_version_and_how_to_add(channel, member
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Events"] == str(len(story.entries))
     assert fields["Quotes"] == str(len(story.quotes))
-    assert fields["People"] == str(len(story.people))
+    assert fields["People"] == str(sum(p.kind == "person" for p in story.people))
     assert "LessWrong" in fields["Where the data comes from"]
     assert "`/addupdate`" in fields["Adding updates"]
     assert package.__version__ in embed.footer.text
