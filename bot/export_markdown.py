@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.dates import format_date
+from bot.models import OUTLET
 
 
 def render_markdown(data: dict) -> str:
@@ -34,14 +35,19 @@ def render_markdown(data: dict) -> str:
             lines += ["People: " + ", ".join(entry_people[entry["id"]]), ""]
         if entry["id"] in entry_sources:
             lines += ["Sources: " + "; ".join(entry_sources[entry["id"]]), ""]
+        if entry["provenance"]:
+            lines += [f"Sourcing: {entry['provenance']}", ""]
     lines += ["# Quotes", ""]
     for quote in sorted(tables["quotes"], key=lambda q: (q["person_id"], q["date"], q["id"])):
         if quote["removed_at"]:
             continue
-        who = people[quote["person_id"]]["name"]
+        speaker = people[quote["person_id"]]
+        who = speaker["name"] + (" (reporting)" if speaker["kind"] == OUTLET else "")
         day = format_date(date.fromisoformat(quote["date"]))
         source = _source(sources[quote["source_id"]]) if quote["source_id"] else "no source"
         lines += [f"> {quote['text']}", "", f"— {who}, {quote['context']}, {day} ({source})", ""]
+        if quote["provenance"]:
+            lines += [f"Sourcing: {quote['provenance']}", ""]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 SHIPPED = 0  # scope of the story that ships with the bot; anything else is a guild id
+PERSON, OUTLET = "person", "outlet"  # Person.kind: someone in the story, or a publication
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class Person:
     name: str
     role: str
     aliases: tuple[str, ...] = ()
+    kind: str = PERSON  # OUTLET: a publication, quoted as reporting and listed apart
+
+    @property
+    def is_outlet(self) -> bool:
+        return self.kind == OUTLET
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Entry:
     created_at: str
     edited_at: str | None = None
     removed_at: str | None = None
+    provenance: str = ""  # where the text comes from, e.g. "from the article"; shown as a footnote
 
     @property
     def shipped(self) -> bool:
@@ -59,6 +66,7 @@ class Quote:
     author_id: int | None
     created_at: str
     removed_at: str | None = None
+    provenance: str = ""  # where the quote was checked, e.g. "from the article"
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ class GuildSettings:
 class Counts:
     entries: int
     quotes: int
-    people: int
+    people: int  # persons only: outlets (TechCrunch) are sources
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.models import OUTLET, PERSON
+
 KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PRECISIONS = ("day", "month")
 BASES = ("article", "public record")
+KINDS = (PERSON, OUTLET)
 HEADLINE_MAX = 120
 BODY_MAX = 1500
+CONTEXT_MAX = 200  # what /quote shows of a context
+PROVENANCE_MAX = 160  # a footnote, not a paragraph
 
 
 class StoryError(Exception):
@@ -25,6 +30,7 @@ class SeedPerson:
     name: str
     role: str
     aliases: tuple[str, ...]
+    kind: str = PERSON
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class SeedEntry:
     people: tuple[str, ...]
     sources: tuple[str, ...]
     basis: str
+    provenance: str = ""  # where the text comes from, shown as a footnote (the body is for readers)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class SeedQuote:
     context: str
     source: str
     basis: str
+    provenance: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ def parse_story(raw: object, path: Path) -> Story:
     quotes = tuple(_quote(_Item.at(path, "quotes", i, x)) for i, x in top.items("quotes"))
 
     slugs = _unique(path, "people", [p.slug for p in people], "slug")
+    outlets = {p.slug for p in people if p.kind == OUTLET}
     keys = _unique(path, "sources", [s.key for s in sources], "key")
     _unique(path, "entries", [e.key for e in entries], "key")
     _unique(path, "quotes", [q.key for q in quotes], "key")
@@ -98,6 +107,11 @@ def parse_story(raw: object, path: Path) -> Story:
         for slug in entry.people:
             if slug not in slugs:
                 raise StoryError(f"{path}: {where}: field 'people' names unknown person {slug!r}")
+            if slug in outlets:
+                raise StoryError(
+                    f"{path}: {where}: field 'people' names outlet {slug!r}; "
+                    "outlets belong in 'sources'"
+                )
         for key in entry.sources:
             if key not in keys:
                 raise StoryError(f"{path}: {where}: field 'sources' names unknown source {key!r}")
@@ -125,7 +139,13 @@ def _person(item: _Item) -> SeedPerson:
     aliases = tuple(item.strings("aliases"))
     if any(alias != alias.lower() for alias in aliases):
         item.fail("aliases", "must be lowercase")
-    return SeedPerson(item.key("slug"), item.text("name"), item.text("role", 100), aliases)
+    return SeedPerson(
+        item.key("slug"),
+        item.text("name"),
+        item.text("role", 100),
+        aliases,
+        item.choice("kind", KINDS, default=PERSON),
+    )
 
 
 def _source(item: _Item) -> SeedSource:
@@ -148,6 +168,7 @@ def _entry(item: _Item) -> SeedEntry:
         people=tuple(item.strings("people")),
         sources=sources,
         basis=item.choice("basis", BASES),
+        provenance=item.text("provenance", PROVENANCE_MAX),
     )
 
 
@@ -157,9 +178,10 @@ def _quote(item: _Item) -> SeedQuote:
         person=item.text("person"),
         text=item.text("text", BODY_MAX),
         date=item.date("date"),
-        context=item.text("context", 100),
+        context=item.text("context", CONTEXT_MAX),
         source=item.text("source"),
         basis=item.choice("basis", BASES),
+        provenance=item.text("provenance", PROVENANCE_MAX),
     )
 
 
@@ -215,7 +237,9 @@ class _Item:
             self.fail(field, "must be lowercase letters, digits and dashes")
         return value
 
-    def choice(self, field: str, choices: tuple[str, ...]) -> str:
+    def choice(self, field: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        if default is not None and field not in self.data:
+            return default
         value = self.get(field, str)
         if value not in choices:
             self.fail(field, f"must be one of {', '.join(choices)}")

@@ -7,12 +7,20 @@ from collections.abc import Callable
 
 import discord
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot import create_bot
 from bot.app import StoryBot
 from bot.config import Settings
 from bot.store import Store
 from bot.story import Story, load_story
+
+# Hypothesis draws the same examples on every machine and keeps no .hypothesis database, so a
+# fresh clone passes or fails exactly as CI does. HYPOTHESIS_PROFILE=explore draws new random
+# examples locally; pin anything it finds with @example.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

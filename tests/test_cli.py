@@ -168,8 +168,10 @@ async def test_export_to_stdout_and_as_markdown(tmp_path, db, story):
     assert markdown.startswith("# Timeline")
     for entry in story.entries:
         assert entry.headline in markdown
+        assert f"Sourcing: {entry.provenance}" in markdown
     for quote in story.quotes:
         assert quote.text in markdown
+    assert "— TechCrunch (reporting), " in markdown
     assert f"Guild-only note (added in server {GUILD})" in markdown
     assert "Removed later" not in markdown
 

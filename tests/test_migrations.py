@@ -1,15 +1,18 @@
-"""Opening database files: fresh, re-opened, from a newer bot, or not SQLite at all."""
+"""Opening database files: fresh, re-opened, older (migrated), from a newer bot, or not SQLite."""
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store, StoreError
 from bot.store.db import latest_version, migrations, split_statements
+
+GUILD = 222222222222222222
 
 
 def digest(path: Path) -> str:
@@ -120,3 +123,77 @@ async def test_unusable_folder_is_a_store_error(tmp_path):
     with pytest.raises(StoreError) as refused:
         await Store.open(blocker / "bot.db")
     assert str(blocker) in str(refused.value)
+
+
+def database_at_version_2(path: Path) -> None:
+    """A database as the bot left it before 003: the old TechCrunch entry and quote, a guild row."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in migrations()[:2]:
+        for statement in split_statements(migration.sql):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO people (id, slug, name, role, aliases) VALUES (1, 'techcrunch', "
+        "'TechCrunch', 'Tech news site', '[\"techcrunch\"]')"
+    )
+    conn.execute(
+        "INSERT INTO sources (id, seed_key, name, url) VALUES (1, 'techcrunch-wither', 'TC', NULL)"
+    )
+    conn.execute(
+        "INSERT INTO entries (id, seed_key, scope, date, precision, headline, body, created_at) "
+        "VALUES (1, 'techcrunch-compute-denied', 0, '2024-05-17', 'day', 'Old headline', "
+        "'According to the article, old text.', 'then')"
+    )
+    conn.execute("INSERT INTO entry_people (entry_id, person_id, position) VALUES (1, 1, 0)")
+    conn.execute("INSERT INTO entry_sources (entry_id, source_id, position) VALUES (1, 1, 0)")
+    conn.execute(
+        "INSERT INTO entries (id, scope, date, precision, headline, body, author_id, created_at) "
+        f"VALUES (2, {GUILD}, '2024-05-19', 'day', 'A guild note', 'Ours.', 7, 'then')"
+    )
+    conn.execute(
+        "INSERT INTO quotes (id, seed_key, scope, person_id, text, date, context, source_id, "
+        "created_at) VALUES (1, 'techcrunch-1', 0, 1, 'old words', '2024-05-18', 'old', 1, 'then')"
+    )
+    conn.close()
+
+
+async def test_003_adds_provenance_and_kinds_and_seed_update_rewrites_old_shipped_text(
+    tmp_path, story
+):
+    path = tmp_path / "v2.db"
+    database_at_version_2(path)
+
+    store = await Store.open(path, story)  # migrates, then adds what the database lacks
+    try:
+        assert pragma(path, "user_version") == latest_version() >= 3
+        assert {p.slug: p.kind for p in store.people}["techcrunch"] == "outlet"
+        old = await store.entry(None, 1)
+        assert (old.date, old.body, old.provenance) == (
+            date(2024, 5, 17),
+            "According to the article, old text.",
+            "",
+        )
+        guild_before = await store.entry(GUILD, 2)
+        assert guild_before.provenance == ""
+
+        result = await store.seed(story, update=True)  # what `db seed --update` runs
+
+        assert result["updated"] == 2  # the TechCrunch entry and quote
+        shipped = next(e for e in story.entries if e.key == "techcrunch-compute-denied")
+        new = await store.entry(None, 1)
+        assert (new.date, new.headline, new.body, new.provenance) == (
+            shipped.date,
+            shipped.headline,
+            shipped.body,
+            shipped.provenance,
+        )
+        assert [p.slug for p in new.people] == list(shipped.people)
+        techcrunch = next(p for p in store.people if p.slug == "techcrunch")
+        quote = await store.quote_at(None, techcrunch.id, 0)
+        assert (
+            quote.items[0].context
+            == next(q for q in story.quotes if q.key == "techcrunch-1").context
+        )
+        assert await store.entry(GUILD, 2) == guild_before
+    finally:
+        await store.close()

@@ -65,15 +65,21 @@ def story_matches(story, word: str) -> int:
 # /people
 
 
-async def test_people_lists_everyone_with_their_counts(channel, member, story):
+async def test_people_lists_persons_with_their_counts_and_outlets_apart(channel, member, story):
     result = await member.slash(channel, "people")
 
     assert not result.ephemeral
     embed = result.response.embeds[0]
     assert embed.title == "Who is who"
+    persons = [p for p in story.people if p.kind == "person"]
+    outlets = [p for p in story.people if p.kind == "outlet"]
+    assert outlets, "the shipped story quotes an outlet (TechCrunch)"
     lines = embed.description.splitlines()
-    assert len(lines) == len(story.people)
-    for line, person in zip(lines, story.people, strict=True):
+    assert len(lines) == len(persons)
+    # A publication is a source, not a person: named apart, so `/quote techcrunch` can be found.
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Outlets quoted"] == ", ".join(f"{p.name} (`{p.slug}`)" for p in outlets)
+    for line, person in zip(lines, persons, strict=True):
         quotes = sum(q.person == person.slug for q in story.quotes)
         entries = sum(person.slug in e.people for e in story.entries)
         counts = f"{counted(quotes, 'quote', 'quotes')}, {counted(entries, 'entry', 'entries')}"
@@ -184,7 +190,9 @@ async def test_entry_shows_one_event_in_full_with_every_source(channel, member, 
         f"• [{by_key[key].name.replace('[', '(').replace(']', ')')}]({by_key[key].url})"
         for key in first.sources
     ]
-    assert embed.footer.text == "Entry #1 · From the story as shipped"
+    assert (
+        embed.footer.text == f"Entry #1 · From the story as shipped\nSourcing: {first.provenance}"
+    )
 
 
 @pytest.mark.parametrize("past_the_end", [1, 10**12])
@@ -223,7 +231,7 @@ async def test_about_says_what_where_from_version_and_how_to_add(channel, member
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Events"] == str(len(story.entries))
     assert fields["Quotes"] == str(len(story.quotes))
-    assert fields["People"] == str(len(story.people))
+    assert fields["People"] == str(sum(p.kind == "person" for p in story.people))
     assert "LessWrong" in fields["Where the data comes from"]
     assert "`/addupdate`" in fields["Adding updates"]
     assert package.__version__ in embed.footer.text

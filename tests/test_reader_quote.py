@@ -19,6 +19,11 @@ def quotes_of(story, slug: str) -> list:
     return sorted((q for q in story.quotes if q.person == slug), key=lambda q: q.date)
 
 
+def report_id(story, quote) -> int:
+    """A shipped quote's id: the story is seeded in file order into a fresh database."""
+    return story.quotes.index(quote) + 1
+
+
 def unescaped(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
@@ -61,6 +66,20 @@ async def test_quote_reply_shows_speaker_date_context_and_source(channel, member
     assert fields["Context"] == first.context
     assert fields["Source"] == f"[{source.name}]({source.url})"
     assert "<t:" not in str(embed.to_dict())
+
+
+async def test_an_outlet_is_quoted_as_reporting_with_a_sourcing_footnote(channel, member, story):
+    result = await member.slash(channel, "quote", person="techcrunch")
+
+    embed = result.response.embeds[0]
+    report = quotes_of(story, "techcrunch")[0]
+    assert quoted_text(embed) == report.text
+    # TechCrunch is a publication, not a person speaking.
+    assert embed.description.endswith("\n\n— **TechCrunch** (reporting)")
+    assert {f.name: f.value for f in embed.fields}["Context"] == report.context
+    assert embed.footer.text.endswith(
+        f" · verbatim · #{report_id(story, report)}\nSourcing: {report.provenance}"
+    )
 
 
 async def test_next_and_previous_walk_every_quote_in_order(channel, member, story):

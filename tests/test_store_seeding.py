@@ -27,7 +27,7 @@ async def test_seed_puts_the_whole_story_in(store, story):
     assert (counts.entries, counts.quotes, counts.people) == (
         len(story.entries),
         len(story.quotes),
-        len(story.people),
+        sum(p.kind == "person" for p in story.people),  # outlets are sources, not people
     )
     assert [p.slug for p in store.people] == [p.slug for p in story.people]
 
@@ -166,3 +166,50 @@ async def test_seeded_timeline_is_in_date_order(store, story):
     page = await store.timeline(None, TimelineFilters(), Cursor(), len(story.entries))
     assert page.total == len(story.entries)
     assert [e.date for e in page.items] == sorted(e.date for e in story.entries)
+
+
+async def test_update_applies_a_change_of_provenance_alone_and_audits_it(store, story):
+    original = story.entries[1]
+    entry_id = rows_by_seed_key(await store.export_data(), "entries")[original.key]["id"]
+    note = "public record: a corrected note"
+
+    result = await store.seed(changed_entry(story, 1, provenance=note), update=True)
+
+    assert result == {"added": 0, "updated": 1}
+    assert (await store.entry(None, entry_id)).provenance == note
+    record = (await store.history(0, entry_id, 0, 10)).items[0]
+    assert (record.before["provenance"], record.after["provenance"]) == (original.provenance, note)
+
+
+async def test_update_applies_a_quotes_new_provenance(store, story):
+    quotes = list(story.quotes)
+    quotes[-1] = dataclasses.replace(quotes[-1], provenance="from a corrected place")
+    quote_id = rows_by_seed_key(await store.export_data(), "quotes")[quotes[-1].key]["id"]
+
+    result = await store.seed(dataclasses.replace(story, quotes=tuple(quotes)), update=True)
+
+    assert result == {"added": 0, "updated": 1}
+    record = (await store.history(0, quote_id, 0, 10)).items[0]
+    assert record.after["provenance"] == "from a corrected place"
+
+
+async def test_people_keep_their_kind_and_outlets_stay_quotable(store, story):
+    assert {p.slug: p.kind for p in store.people} == {p.slug: p.kind for p in story.people}
+    outlet = next(p for p in store.people if p.is_outlet)
+    page = await store.quote_at(None, outlet.id, 0)
+    assert page.total == sum(q.person == outlet.slug for q in story.quotes) > 0
+    assert page.items[0].person.is_outlet and page.items[0].provenance
+
+
+async def test_export_and_import_carry_provenance_and_kinds(store, story, tmp_path):
+    data = await store.export_data()
+    copy = await Store.open(tmp_path / "copy.db")
+    try:
+        await copy.import_data(data, "export.json")
+
+        assert await copy.export_data() == data
+        first = rows_by_seed_key(data, "entries")[story.entries[0].key]["id"]
+        assert (await copy.entry(None, first)).provenance == story.entries[0].provenance
+        assert {p.slug: p.kind for p in copy.people} == {p.slug: p.kind for p in story.people}
+    finally:
+        await copy.close()

@@ -347,7 +347,7 @@ def counts(conn: sqlite3.Connection, scope: int) -> Counts:
         SELECT
             (SELECT coalesce(sum(n), 0) FROM entry_counts WHERE scope IN (0, :scope)),
             (SELECT coalesce(sum(n), 0) FROM person_quote_counts WHERE scope IN (0, :scope)),
-            (SELECT count(*) FROM people)
+            (SELECT count(*) FROM people WHERE kind = 'person')  -- outlets are sources
         """,
         {"scope": scope},
     ).fetchone()

@@ -11,7 +11,12 @@ from bot.models import AuditRecord, Entry, GuildSettings, Person, Quote, Source
 
 def person(row: sqlite3.Row) -> Person:
     return Person(
-        row["id"], row["slug"], row["name"], row["role"], tuple(json.loads(row["aliases"]))
+        row["id"],
+        row["slug"],
+        row["name"],
+        row["role"],
+        tuple(json.loads(row["aliases"])),
+        row["kind"],
     )
 
 
@@ -33,6 +38,7 @@ def entry(row: sqlite3.Row, people: dict[int, Person]) -> Entry:
         created_at=row["created_at"],
         edited_at=row["edited_at"],
         removed_at=row["removed_at"],
+        provenance=row["provenance"],
     )
 
 
@@ -51,6 +57,7 @@ def quote(row: sqlite3.Row, people: dict[int, Person]) -> Quote:
         author_id=row["author_id"],
         created_at=row["created_at"],
         removed_at=row["removed_at"],
+        provenance=row["provenance"],
     )
 
 

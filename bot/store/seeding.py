@@ -42,10 +42,10 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
         for p in story.people:
             # People are shipped-only data, so the file is always right about them.
             conn.execute(
-                """INSERT INTO people (slug, name, role, aliases) VALUES (?, ?, ?, ?)
+                """INSERT INTO people (slug, name, role, aliases, kind) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, role = excluded.role,
-                aliases = excluded.aliases""",
-                (p.slug, p.name, p.role, json.dumps(list(p.aliases))),
+                aliases = excluded.aliases, kind = excluded.kind""",
+                (p.slug, p.name, p.role, json.dumps(list(p.aliases)), p.kind),
             )
         person_ids = dict(conn.execute("SELECT slug, id FROM people"))
         source_ids = {}
@@ -64,20 +64,20 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 )
         people_by_id = {p.id: p for p in reads.people(conn)}
         for e in story.entries:
-            values = (e.date.isoformat(), e.precision, e.headline, e.body)
+            values = (e.date.isoformat(), e.precision, e.headline, e.body, e.provenance)
             # Deduplicated as set_entry_links stores them, so an unchanged entry compares equal.
             links = (
                 list(dict.fromkeys(person_ids[slug] for slug in e.people)),
                 list(dict.fromkeys(source_ids[key] for key in e.sources)),
             )
             found = conn.execute(
-                "SELECT id, date, precision, headline, body FROM entries WHERE seed_key = ?",
+                "SELECT id, date, precision, headline, body, provenance FROM entries WHERE seed_key = ?",
                 (e.key,),
             ).fetchone()
             if found is None:
                 entry_id = conn.execute(
                     """INSERT INTO entries (seed_key, scope, date, precision, headline, body,
-                    created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                     (e.key, SHIPPED, *values, now()),
                 ).lastrowid
                 set_entry_links(conn, entry_id, *links)
@@ -92,7 +92,7 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 continue
             conn.execute(
                 """UPDATE entries SET date = ?, precision = ?, headline = ?, body = ?,
-                edited_at = ? WHERE id = ?""",
+                provenance = ?, edited_at = ? WHERE id = ?""",
                 (*values, now(), entry_id),
             )
             set_entry_links(conn, entry_id, *links)
@@ -115,23 +115,25 @@ def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dic
                 q.date.isoformat(),
                 q.context,
                 source_ids[q.source],
+                q.provenance,
             )
             found = conn.execute(
-                "SELECT id, person_id, text, date, context, source_id FROM quotes WHERE seed_key = ?",
+                """SELECT id, person_id, text, date, context, source_id, provenance FROM quotes
+                WHERE seed_key = ?""",
                 (q.key,),
             ).fetchone()
             if found is None:
                 conn.execute(
                     """INSERT INTO quotes (seed_key, scope, person_id, text, date, context, source_id,
-                    created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (q.key, SHIPPED, *values, now()),
                 )
                 added += 1
             elif update and tuple(found)[1:] != values:
                 before = reads.quote(conn, people_by_id, SHIPPED, found[0])
                 conn.execute(
-                    """UPDATE quotes SET person_id = ?, text = ?, date = ?, context = ?, source_id = ?
-                    WHERE id = ?""",
+                    """UPDATE quotes SET person_id = ?, text = ?, date = ?, context = ?, source_id = ?,
+                    provenance = ? WHERE id = ?""",
                     (*values, found[0]),
                 )
                 after = reads.quote(conn, people_by_id, SHIPPED, found[0])

@@ -67,6 +67,7 @@ def entry_snapshot(entry: Entry) -> dict:
         "body": entry.body,
         "people": [p.slug for p in entry.people],
         "sources": [s.url or s.name for s in entry.sources],
+        "provenance": entry.provenance,
     }
 
 
@@ -77,6 +78,7 @@ def quote_snapshot(quote: Quote) -> dict:
         "date": quote.date.isoformat(),
         "context": quote.context,
         "source": quote.source.url if quote.source else None,
+        "provenance": quote.provenance,
     }
 
 

@@ -29,6 +29,11 @@ def entry_label(entry: Entry) -> str:
     return format_date(entry.date, entry.precision)
 
 
+def with_sourcing(footer: str, provenance: str) -> str:
+    """`footer` with where the item comes from on a second line (footers show Markdown as typed)."""
+    return f"{footer}\nSourcing: {shorten(one_line(provenance), 300)}" if provenance else footer
+
+
 def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
     header = f"Showing {filters}." if filters else "The whole story, oldest first."
     budget = (limits.EMBED_DESCRIPTION - len(header) - 4) // max(1, len(page.items)) - 2
@@ -88,7 +93,7 @@ def entry_embed(entry: Entry) -> discord.Embed:
         embed.add_field(name="Sources", value="\n".join(lines), inline=False)
     origin = "From the story as shipped" if entry.shipped else "Added by this server's moderators"
     edited = " · edited" if entry.edited_at else ""
-    embed.set_footer(text=f"Entry #{entry.id} · {origin}{edited}")
+    embed.set_footer(text=with_sourcing(f"Entry #{entry.id} · {origin}{edited}", entry.provenance))
     return embed
 
 
@@ -96,8 +101,10 @@ def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
     quote = page.items[0]
     # The "> " before each line counts too: a quote of many short lines would overflow.
     body = block_quote(quote.text, limits.EMBED_DESCRIPTION - 200)
+    # An outlet is not a person speaking: its words are its reporting.
+    reporting = " (reporting)" if quote.person.is_outlet else ""
     embed = discord.Embed(
-        description=f"{body}\n\n— **{escape(quote.person.name)}**", colour=QUOTE_COLOUR
+        description=f"{body}\n\n— **{escape(quote.person.name)}**{reporting}", colour=QUOTE_COLOUR
     )
     embed.set_author(name=fit(f"{quote.person.name} · {quote.person.role}", limits.EMBED_AUTHOR))
     embed.add_field(name="Date", value=format_date(quote.date), inline=True)
@@ -110,7 +117,10 @@ def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
     # Footers show Markdown literally, so the search is shortened here, not escaped.
     matching = f" matching “{shorten(one_line(search), 40)}”" if search else ""
     embed.set_footer(
-        text=f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}"
+        text=with_sourcing(
+            f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}",
+            quote.provenance,
+        )
     )
     return embed
 
@@ -137,7 +147,7 @@ def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
 
 def people_embed(stats: list[PersonStats]) -> discord.Embed:
     lines = []
-    for s in stats:
+    for s in (s for s in stats if not s.person.is_outlet):
         counts = f"{s.quotes} {'quote' if s.quotes == 1 else 'quotes'}, {s.entries} {'entry' if s.entries == 1 else 'entries'}"
         lines.append(
             f"**{escape(s.person.name)}** (`{s.person.slug}`): {escape(s.person.role)} · {counts}"
@@ -149,6 +159,11 @@ def people_embed(stats: list[PersonStats]) -> discord.Embed:
             break
         description += ("\n" if description else "") + line
     embed = discord.Embed(title="Who is who", description=description, colour=STORY_COLOUR)
+    # Publications are sources, not people; named here so `/quote <outlet>` can be found.
+    outlets = [s.person for s in stats if s.person.is_outlet]
+    if outlets:
+        names = ", ".join(f"{fit(p.name, 100)} (`{p.slug}`)" for p in outlets[:8])
+        embed.add_field(name="Outlets quoted", value=names, inline=False)
     embed.set_footer(
         text="/quote <name> for what they said · /timeline person:<name> for their part"
     )
