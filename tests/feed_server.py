@@ -9,6 +9,7 @@ Paths:
   /huge-declared.xml    5 MB, Content-Length sent first
   /slow.xml             headers never come        /trickle.xml  the body never ends
   /redirect?to=URL      302 to any URL            /no-location  302 without a Location
+Any path in `down` answers 503 until removed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class FeedServer:
     hits: Counter[str] = field(default_factory=Counter)
     headers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     never: asyncio.Event = field(default_factory=asyncio.Event)
+    down: set[str] = field(default_factory=set)  # paths that answer 503 for now
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -66,6 +68,8 @@ class FeedServer:
     async def _record(self, request: web.Request, handler):
         self.hits[request.path] += 1
         self.headers.setdefault(request.path, []).append(dict(request.headers))
+        if request.path in self.down:
+            return web.Response(status=503)
         return await handler(request)
 
     def _feed(self, name: str, content_type: str):
