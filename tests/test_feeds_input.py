@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -55,6 +58,7 @@ def test_good_addresses_come_back_clean(typed, clean):
         ("https://@news.example.org/feed", "must not contain a user name or password"),
         ("https:///feed", "has no server name"),
         ("https://news.example.org:99999/feed", "is not a valid web address"),
+        ("https://news.example.org:0/feed", "is not a valid web address (port 0)"),
         ("https://news example.org/feed", "cannot contain spaces"),
         ("https://news.example.org/\x00", "cannot contain spaces or control characters"),
         ("https://-news.example.org/", "server name that is not valid: -news.example.org"),
@@ -173,3 +177,17 @@ def test_keywords_match_whole_words_without_case_or_accents(keywords, text, expe
 def test_a_keyword_may_match_the_title_or_the_summary_but_not_across_them():
     assert matches(("Leike",), ["A title", "Jan Leike resigned"])
     assert not matches(("Jan Leike",), ["About Jan", "Leike resigned"])
+
+
+def test_the_feeds_package_needs_no_discord_store_or_cogs():
+    """The store and cogs will use bot.feeds, never the other way round (checked in a fresh
+    interpreter, since this test session has imported everything already)."""
+    modules = ["urls", "keywords", "guard", "fetch", "parse", "schedule", "poller"]
+    code = (
+        "import sys\n"
+        + "".join(f"import bot.feeds.{name}\n" for name in modules)
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'discord'"
+        " or m.startswith(('bot.store', 'bot.cogs', 'bot.ui', 'bot.app'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -84,8 +84,10 @@ def _parse(text: str) -> tuple[URL | None, str | None]:
     if "@" in _authority(text) or url.user is not None:
         return None, "must not contain a user name or password (the part before @)"
     host = url.raw_host or ""
-    if not host or port == 0:
+    if not host:
         return None, "has no server name after the //"
+    if port == 0:
+        return None, "is not a valid web address (port 0)"
     if not _proper_host(host):
         return None, f"has a server name that is not valid: {host[:80]}"
     return url, None
