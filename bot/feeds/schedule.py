@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.feeds.limits import JITTER, MAX_BACKOFF, MIN_INTERVAL
 
 Random = Callable[[], float]  # a number in [0, 1), like random.random
+_JUST_NOW = "just now"
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,6 @@ def status_line(state: PollState, now: datetime, *, paused: bool = False) -> str
     checked = _span(now - state.last_checked)
     when = "just now" if checked == _JUST_NOW else f"{checked} ago"
     return f"{prefix}last checked {when}: {_items(state)}"
-
-
-_JUST_NOW = "just now"
 
 
 def _items(state: PollState) -> str:
