@@ -27,11 +27,11 @@ from bot.editorial import (
 )
 from bot.errors import UserError
 from bot.models import Entry
-from bot.ui import paging
+from bot.ui import limits, paging
 from bot.ui.editorial import history_embed
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply, update_message
-from bot.ui.text import fit
+from bot.ui.text import fit_markdown, fit_plain
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,10 @@ class Moderation(commands.Cog):
         done, _, last = current.rpartition(",")
         prefix = f"{done}, " if done else ""
         return [
-            app_commands.Choice(name=fit(prefix + choice.name, 100), value=prefix + choice.value)
+            app_commands.Choice(
+                name=fit_plain(prefix + choice.name, limits.CHOICE_NAME),
+                value=prefix + choice.value,
+            )
             for choice in person_choices(self.store, last.strip())
             if len(prefix + choice.value) <= 100
         ]
@@ -265,7 +268,7 @@ class Moderation(commands.Cog):
         view.add_item(UndoRemoveButton(id, interaction.user.id))
         await reply(
             interaction,
-            content=f"Removed update #{id} (“{fit(entry.headline, 80)}”) from the timeline.",
+            content=f"Removed update #{id} (“{fit_markdown(entry.headline, 80)}”) from the timeline.",
             view=view,
             ephemeral=True,
         )

@@ -16,7 +16,7 @@ from bot.models import TimelineFilters
 from bot.ui import embeds, paging
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply
-from bot.ui.text import fit
+from bot.ui.text import fit_markdown
 
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
@@ -106,7 +106,7 @@ class Reader(commands.Cog):
         state = f"{who.id}|{search or ''}"
         rendered = await in_time(interaction, self.render_quote(interaction, state, 0))
         if rendered.total == 0:
-            matching = f" matching “{fit(search, 40)}”" if search else ""
+            matching = f" matching “{fit_markdown(search, 40)}”" if search else ""
             raise UserError(
                 f"No quotes from {who.name}{matching} yet. `/people` shows who has some."
             )
@@ -146,7 +146,7 @@ class Reader(commands.Cog):
         rendered = await in_time(interaction, self.render_search(interaction, query, 0))
         if rendered.total == 0:
             raise UserError(
-                f"Nothing matches “{fit(' '.join(query.split()), 60)}”. Try other words."
+                f"Nothing matches “{fit_markdown(' '.join(query.split()), 60)}”. Try other words."
             )
         await paging.send_first_page(interaction, "s", query, rendered)
 
@@ -208,7 +208,7 @@ def describe_filters(store, state: str) -> str:
     if filters.until:
         parts.append(f"up to {format_date(filters.until)}")
     if filters.search:
-        parts.append(f"mentioning “{fit(filters.search, 40)}”")
+        parts.append(f"mentioning “{fit_markdown(filters.search, 40)}”")
     return ", ".join(parts)
 
 

@@ -21,8 +21,9 @@ def escape(text: str) -> str:
     return _MENTION.sub("<\\1\u200b\\2>", escaped)
 
 
-def shorten(text: str, limit: int, hint: str = "") -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis and `hint`."""
+def fit_plain(text: str, limit: int, hint: str = "") -> str:
+    """`text` as plain text (footers, author names, labels, choice names: no Markdown there),
+    cut to at most `limit` characters at a word boundary, with an ellipsis and `hint`."""
     if len(text) <= limit:
         return text
     room = max(0, limit - len(ELLIPSIS) - len(hint))
@@ -33,24 +34,25 @@ def shorten(text: str, limit: int, hint: str = "") -> str:
     return cut.rstrip(" \\") + ELLIPSIS + hint
 
 
-def fit(text: str, limit: int, hint: str = "") -> str:
-    """`text` escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
+def fit_markdown(text: str, limit: int, hint: str = "") -> str:
+    """`text` for places that render Markdown (descriptions, field values, titles, messages):
+    escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
     room = limit
     while room > 0:
-        short = shorten(text, room - (len(hint) if len(text) > room else 0))
+        short = fit_plain(text, room - (len(hint) if len(text) > room else 0))
         out = escape(short) + (hint if short != text else "")
         if len(out) <= limit:
             return out
         room -= max(1, len(out) - limit)
     # Too little room for the ellipsis and the hint: drop the hint, or show nothing at all.
-    return fit(text, limit) if hint else ""
+    return fit_markdown(text, limit) if hint else ""
 
 
 def block_quote(text: str, limit: int) -> str:
     """`text` escaped as a Markdown block quote ("> " before each line) of at most `limit`."""
     room = limit
     while True:
-        short = fit(text, room)
+        short = fit_markdown(text, room)
         quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in short.splitlines())
         if len(quoted) <= limit:
             return quoted
@@ -58,7 +60,7 @@ def block_quote(text: str, limit: int) -> str:
 
 
 def link(name: str, url: str | None, limit: int = 60) -> str:
-    label = fit(name.replace("[", "(").replace("]", ")"), limit)
+    label = fit_markdown(name.replace("[", "(").replace("]", ")"), limit)
     if not url:
         return label
     return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
@@ -68,7 +70,7 @@ def highlighted(snippet: str, limit: int) -> str:
     """A search snippet, escaped, with the matched words in bold."""
     plain = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
     if len(plain) > limit:
-        snippet = shorten(snippet, limit)
+        snippet = fit_plain(snippet, limit)
     parts = re.split(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])", snippet)
     out, bold = [], False
     for part in parts:
