@@ -15,6 +15,9 @@ from bot.store import Store
 from bot.ui import limits
 from bot.ui.text import fit_plain
 
+# An entry or quote number as an option; Discord refuses bounds above its integer maximum.
+ItemId = app_commands.Range[int, 1, limits.INTEGER_OPTION_MAX]
+
 
 def resolve_person(store: Store, text: str) -> Person:
     person = find_person(store.people, text)

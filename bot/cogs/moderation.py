@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot import errors
 from bot.cogs.announce import announce_update
 from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
-from bot.cogs.common import person_choices, resolve_person
+from bot.cogs.common import ItemId, person_choices, resolve_person
 from bot.editorial import (
     CONTEXT_MAX,
     HEADLINE_MAX,
@@ -216,7 +216,7 @@ class Moderation(commands.Cog):
     async def editupdate(
         self,
         interaction: discord.Interaction,
-        id: app_commands.Range[int, 1, 2**53],
+        id: ItemId,
         text: app_commands.Range[str, 1, 4000] | None = None,
         date: app_commands.Range[str, 1, 40] | None = None,
         headline: app_commands.Range[str, 1, 200] | None = None,
@@ -253,9 +253,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Take one of this server's updates out of the timeline")
     @app_commands.describe(id="The update's number (#12)")
     @moderator_only()
-    async def removeupdate(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def removeupdate(self, interaction: discord.Interaction, id: ItemId) -> None:
 
         async def apply() -> Entry | None:
             await self.require_own_entry(interaction, id)
@@ -332,9 +330,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Remove one of this server's quotes")
     @app_commands.describe(id="The quote's number (#7)")
     @moderator_only()
-    async def removequote(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def removequote(self, interaction: discord.Interaction, id: ItemId) -> None:
         quote = await in_time(
             interaction,
             self.store.remove_quote(interaction.guild_id, interaction.user.id, id),
@@ -349,9 +345,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Who changed what, and when, in this server")
     @app_commands.describe(id="Only the history of this entry or quote number")
     @moderator_only()
-    async def history(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53] | None = None
-    ) -> None:
+    async def history(self, interaction: discord.Interaction, id: ItemId | None = None) -> None:
         state = str(id) if id is not None else ""
         rendered = await in_time(
             interaction, self.render_history(interaction, state, 0), ephemeral=True

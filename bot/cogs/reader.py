@@ -9,7 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 import bot as package
-from bot.cogs.common import check_can_embed, person_choices, resolve_date, resolve_person
+from bot.cogs.common import (
+    ItemId,
+    check_can_embed,
+    person_choices,
+    resolve_date,
+    resolve_person,
+)
 from bot.dates import format_date
 from bot.errors import UserError
 from bot.models import TimelineFilters
@@ -160,9 +166,7 @@ class Reader(commands.Cog):
 
     @app_commands.command(description="One event in full, with all its sources")
     @app_commands.describe(id="The entry's number, as shown in /timeline (#12)")
-    async def entry(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def entry(self, interaction: discord.Interaction, id: ItemId) -> None:
         check_can_embed(interaction)
         found = await in_time(interaction, self.store.entry(interaction.guild_id, id))
         if found is None:
