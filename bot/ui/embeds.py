@@ -82,7 +82,8 @@ def entry_embed(entry: Entry) -> discord.Embed:
     if entry.sources:
         lines, used = [], 0
         for source in entry.sources:
-            line = f"• {link(source.name, source.url, 100)}"
+            # Each line fits the field alone, so the field is never empty.
+            line = f"• {link(source.name, source.url, 100, limits.EMBED_FIELD_VALUE - 2)}"
             if used + len(line) + 1 > limits.EMBED_FIELD_VALUE:
                 break
             lines.append(line)

@@ -7,6 +7,7 @@ import re
 import discord
 
 from bot.store import HIGHLIGHT_END, HIGHLIGHT_START
+from bot.ui import limits
 
 ELLIPSIS = "…"
 
@@ -43,7 +44,8 @@ def fit_markdown(text: str, limit: int, hint: str = "") -> str:
         out = escape(short) + (hint if short != text else "")
         if len(out) <= limit:
             return out
-        room -= max(1, len(out) - limit)
+        # Escaping at most doubles a character: cutting half the excess may already fit.
+        room -= max(1, (len(out) - limit) // 2)
     # Too little room for the ellipsis and the hint: drop the hint, or show nothing at all.
     return fit_markdown(text, limit) if hint else ""
 
@@ -59,11 +61,25 @@ def block_quote(text: str, limit: int) -> str:
         room -= len(quoted) - limit
 
 
-def link(name: str, url: str | None, limit: int = 60) -> str:
-    label = fit_markdown(name.replace("[", "(").replace("]", ")"), limit)
+LINK_TOO_LONG = " (link too long to show)"
+
+
+def link(name: str, url: str | None, label_max: int, room: int = limits.EMBED_FIELD_VALUE) -> str:
+    """`name` as a Markdown link to `url`, in at most `room` characters (or "" if none fit).
+
+    Percent-encoding can make a valid link longer than any room (512 `)` become 1,536
+    characters): then the label alone, saying so, rather than a message Discord refuses.
+    """
+    label = name.replace("[", "(").replace("]", ")")
     if not url:
-        return label
-    return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
+        return fit_markdown(label, min(label_max, room))
+    target = url.replace(")", "%29").replace(" ", "%20")
+    masked = f"[{fit_markdown(label, label_max)}]({target})"
+    if len(masked) <= room:
+        return masked
+    if room <= len(LINK_TOO_LONG):
+        return ""
+    return fit_markdown(label, min(label_max, room - len(LINK_TOO_LONG))) + LINK_TOO_LONG
 
 
 def highlighted(snippet: str, limit: int) -> str:

@@ -1,0 +1,83 @@
+"""Links that try to break out: oversized after encoding."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from discord_limits import assert_all_sent_embeds_valid
+from helpers import guild_entries
+
+from bot.editorial import HEADLINE_MAX, SOURCE_MAX, TEXT_MAX
+from bot.errors import APOLOGY
+
+# The longest link the validator accepts, made of what grows most when shown: a host of
+# Markdown characters (escaped in the label) and a path of ")" (percent-encoded, threefold).
+HOST = "_*" * 60 + ".example"
+HOSTILE_LINK = f"https://{HOST}/" + ")" * (SOURCE_MAX - len(f"https://{HOST}/"))
+# Text and headline at their limits, all Markdown characters, so escaping doubles them.
+HOSTILE_TEXT = ("*_" * TEXT_MAX)[:TEXT_MAX]
+HOSTILE_HEADLINE = ("~|" * HEADLINE_MAX)[:HEADLINE_MAX]
+
+
+@pytest.fixture
+def news(guild):
+    return guild.create_text_channel("news")
+
+
+@pytest.fixture
+def admin(simcord_env, guild):
+    role = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    return guild.add_member(simcord_env.create_user("admin"), roles=[role])
+
+
+def field(embed: discord.Embed, name: str) -> str:
+    [value] = [f.value for f in embed.fields if f.name == name]
+    return value
+
+
+async def test_the_longest_hostile_link_fits_every_embed(
+    simcord_env, guild, channel, news, admin, moderator, member
+):
+    assert len(HOSTILE_LINK) == SOURCE_MAX
+    await admin.slash(channel, "config", **{"updates-channel": news})
+
+    posted = await moderator.slash(
+        channel,
+        "addupdate",
+        text=HOSTILE_TEXT,
+        headline=HOSTILE_HEADLINE,
+        date="2024-05-20",
+        source=HOSTILE_LINK,
+        people="leike, altman",
+    )
+    added = await moderator.slash(
+        channel, "addquote", person="leike", text=HOSTILE_TEXT, date="2024-05-01",
+        context="x" * 100, source=HOSTILE_LINK,
+    )  # fmt: skip
+    [entry] = await guild_entries(simcord_env, guild)
+    quote = await member.slash(channel, "quote", person="leike")
+    shown = await member.slash(channel, "entry", id=entry.id)
+    timeline = await member.slash(channel, "timeline", since="2024-05-20", until="2024-05-20")
+
+    assert "Announced in this channel." in posted.response.content
+    assert f"Announced in {news.mention}." in posted.response.content
+    assert added.response.content.startswith("Added quote #")
+    for result in (quote, shown, timeline):
+        assert not result.ephemeral and result.response.content != APOLOGY
+    assert "(link too long to show)" in field(quote.response.embeds[0], "Source")
+    assert "(link too long to show)" in field(shown.response.embeds[0], "Sources")
+    assert "(link too long to show)" in timeline.response.embeds[0].description
+    # /config's settings, both announcements, the quote, the entry and the timeline page.
+    assert assert_all_sent_embeds_valid(simcord_env) == 6
+
+
+async def test_a_link_that_fits_after_encoding_stays_a_link(simcord_env, guild, channel, moderator):
+    url = "https://en.wikipedia.org/wiki/OpenAI_(company)"
+    await moderator.slash(channel, "addupdate", text="Background", source=url, announce=False)
+    [entry] = await guild_entries(simcord_env, guild)
+
+    shown = await moderator.slash(channel, "entry", id=entry.id)
+
+    sources = field(shown.response.embeds[0], "Sources")
+    assert sources == "• [en.wikipedia.org](https://en.wikipedia.org/wiki/OpenAI_(company%29)"
+    assert_all_sent_embeds_valid(simcord_env)
