@@ -1,6 +1,9 @@
-"""Links that try to break out: oversized after encoding."""
+"""Links and stored Markdown that try to break out: oversized after encoding, masked links
+that survive escaping."""
 
 from __future__ import annotations
+
+import re
 
 import discord
 import pytest
@@ -17,6 +20,9 @@ HOSTILE_LINK = f"https://{HOST}/" + ")" * (SOURCE_MAX - len(f"https://{HOST}/"))
 # Text and headline at their limits, all Markdown characters, so escaping doubles them.
 HOSTILE_TEXT = ("*_" * TEXT_MAX)[:TEXT_MAX]
 HOSTILE_HEADLINE = ("~|" * HEADLINE_MAX)[:HEADLINE_MAX]
+# A masked link Discord would render: "[label](target)" whose "[" is not escaped, that is,
+# not after an odd run of backslashes.
+LIVE_MASKED_LINK = re.compile(r"(?<!\\)(?:\\\\)*\[[^\]]*\]\(")
 
 
 @pytest.fixture
@@ -81,3 +87,32 @@ async def test_a_link_that_fits_after_encoding_stays_a_link(simcord_env, guild, 
     sources = field(shown.response.embeds[0], "Sources")
     assert sources == "• [en.wikipedia.org](https://en.wikipedia.org/wiki/OpenAI_(company%29)"
     assert_all_sent_embeds_valid(simcord_env)
+
+
+STORED_LINKS = [
+    "Read the [statement](https://evil.example/phish) before you decide.",
+    # discord.py's escaper escapes only the first "[" of a line that looks like a link.
+    "A [note] first, then the [statement](https://evil.example/phish).",
+    "[Two](https://evil.example/a) links, the [statement](https://evil.example/phish).",
+    # Backslashes typed before the link must not cancel its escape.
+    "Backslash \\\\[statement](https://evil.example/phish) here.",
+]
+
+
+@pytest.mark.parametrize("text", STORED_LINKS)
+async def test_a_stored_masked_link_shows_as_text(
+    simcord_env, guild, channel, moderator, member, text
+):
+    await moderator.slash(channel, "addupdate", text=text, date="2024-06-01", announce=False)
+    [entry] = await guild_entries(simcord_env, guild)
+
+    found = await member.slash(channel, "search", query="statement")
+    shown = await member.slash(channel, "entry", id=entry.id)
+    timeline = await member.slash(channel, "timeline", since="2024-06-01")
+
+    highlighted = found.response.embeds[0].description
+    assert "**statement**" in highlighted and "evil.example/phish" in highlighted
+    for result in (found, shown, timeline):
+        embed = result.response.embeds[0]
+        for text_shown in (embed.title, embed.description):
+            assert not LIVE_MASKED_LINK.search(text_shown), text_shown

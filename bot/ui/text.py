@@ -14,11 +14,15 @@ ELLIPSIS = "…"
 
 # discord.py only escapes mentions of real-looking ids (17-20 digits); `<@&123>` still renders.
 _MENTION = re.compile(r"<([@#])([!&]?\d+)>")
+# discord.py escapes only the first "[" of a line that looks like a masked link, so a second
+# link stays live: escape every "[" that an odd run of backslashes does not already escape.
+_OPEN_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
 
 
 def escape(text: str) -> str:
-    """Data, not formatting: Markdown shows literally and mentions show as text."""
+    """Data, not formatting: Markdown shows literally, links and mentions show as text."""
     escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = _OPEN_BRACKET.sub(r"\1\\[", escaped)
     return _MENTION.sub("<\\1\u200b\\2>", escaped)
 
 
@@ -83,20 +87,29 @@ def link(name: str, url: str | None, label_max: int, room: int = limits.EMBED_FI
 
 
 def highlighted(snippet: str, limit: int) -> str:
-    """A search snippet, escaped, with the matched words in bold."""
-    plain = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
-    if len(plain) > limit:
-        snippet = fit_plain(snippet, limit)
-    parts = re.split(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])", snippet)
-    out, bold = [], False
-    for part in parts:
-        if part == HIGHLIGHT_START:
-            bold = True
-        elif part == HIGHLIGHT_END:
-            bold = False
-        elif part:
-            out.append(f"**{escape(part)}**" if bold else escape(part))
-    return "".join(out)
+    """A search snippet, escaped, with the matched words in bold, in at most `limit` characters.
+
+    The snippet is escaped whole, highlight marks and all, and only then are the marks
+    turned into bold: escaping the pieces separately let stored Markdown such as a masked
+    link, split by a mark, escape the escaper.
+    """
+    room = limit
+    while room > 0:
+        out = _HIGHLIGHT.sub(_bold, escape(fit_plain(snippet, room)))
+        if len(out) <= limit:
+            return out
+        room -= max(1, (len(out) - limit) // 2)
+    return ""
+
+
+# A highlighted run: to its end mark, or to the end when shortening cut the end mark off.
+_HIGHLIGHT = re.compile(
+    f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_END}]*)(?:{HIGHLIGHT_END}|$)"
+)
+
+
+def _bold(match: re.Match[str]) -> str:
+    return f"**{match[1]}**" if match[1].strip() else match[1]
 
 
 def one_line(text: str) -> str:
