@@ -1,14 +1,15 @@
 """Links and stored Markdown that try to break out: oversized after encoding, masked links
-that survive escaping."""
+that survive escaping, user-info posing as another site."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import discord
 import pytest
 from discord_limits import assert_all_sent_embeds_valid
-from helpers import guild_entries
+from helpers import guild_entries, handled_errors
 
 from bot.editorial import HEADLINE_MAX, SOURCE_MAX, TEXT_MAX
 from bot.errors import APOLOGY
@@ -116,3 +117,72 @@ async def test_a_stored_masked_link_shows_as_text(
         embed = result.response.embeds[0]
         for text_shown in (embed.title, embed.description):
             assert not LIVE_MASKED_LINK.search(text_shown), text_shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://openai.com@evil.example/statement",
+        "https://openai.com:password@evil.example/",
+        "https://@evil.example/",
+    ],
+)
+@pytest.mark.parametrize("command", ["addupdate", "addquote"])
+async def test_user_info_in_a_link_is_refused(
+    simcord_env, guild, channel, moderator, member, command, url
+):
+    options = {"text": "Said something", "source": url}
+    if command == "addquote":
+        options["person"] = "leike"
+
+    refused = await moderator.slash(channel, command, **options)
+
+    assert refused.ephemeral
+    assert refused.response.content.startswith("`source` has a user name or password before")
+    assert await guild_entries(simcord_env, guild) == []
+    assert handled_errors(simcord_env) == ["UserError"]
+    nothing = await member.slash(channel, "quote", person="leike", search="something")
+    assert nothing.response.content.startswith("No quotes from Jan Leike")
+    assert handled_errors(simcord_env, 1) == ["UserError"]
+
+
+async def test_an_unclosed_ipv6_bracket_is_refused_plainly(simcord_env, channel, moderator):
+    refused = await moderator.slash(channel, "addupdate", text="t", source="https://[::1/a")
+
+    assert refused.ephemeral
+    assert refused.response.content == (
+        "`source` must be a web link starting with http:// or https://."
+    )
+    assert handled_errors(simcord_env) == ["UserError"]
+
+
+@pytest.mark.parametrize(
+    "url, label",
+    [
+        ("https://xn--bcher-kva.example/a", "bücher.example"),
+        ("https://WWW.Example.COM:8443/a", "example.com"),
+        ("https://[2001:db8::1]/a", "2001:db8::1"),
+    ],
+)
+async def test_a_link_is_labelled_with_its_host(simcord_env, guild, channel, moderator, url, label):
+    await moderator.slash(channel, "addupdate", text="Labelled", source=url, announce=False)
+    [entry] = await guild_entries(simcord_env, guild)
+
+    shown = await moderator.slash(channel, "entry", id=entry.id)
+
+    assert field(shown.response.embeds[0], "Sources") == f"• [{label}]({url})"
+
+
+async def test_the_store_labels_a_link_by_the_host_it_leads_to(store):
+    """The store names a link's source after where it leads, whether validated or not."""
+    entry = await store.add_entry(
+        1,
+        2,
+        day=date(2024, 5, 20),
+        precision="day",
+        headline="h",
+        body="b",
+        person_ids=[],
+        source_url="https://openai.com@evil.example/x",
+    )
+    assert [s.name for s in entry.sources] == ["evil.example"]
