@@ -76,9 +76,17 @@ def clean_source(value: str | None, field: str = "source") -> str | None:
         raise UserError(
             f"`{field}` is {len(url)} characters; a link may have at most {SOURCE_MAX}."
         )
-    parts = urlsplit(url) if url.isprintable() and " " not in url else None
+    try:
+        parts = urlsplit(url) if url.isprintable() and " " not in url else None
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UserError(f"`{field}` must be a web link starting with http:// or https://.")
+    if "@" in parts.netloc:
+        raise UserError(
+            f"`{field}` has a user name or password before the site (the part up to “@”), "
+            "which can make a link look like another site's: remove that part."
+        )
     return url
 
 

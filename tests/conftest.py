@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
@@ -42,12 +43,13 @@ async def store(settings, story) -> Store:
 
 
 @pytest.fixture
-async def make_bot(settings) -> Callable[[], StoryBot]:
-    """Builds bots on the same database; closes every store at teardown (SimCord never closes bots)."""
+async def make_bot(settings) -> Callable[..., StoryBot]:
+    """Builds bots on the same database, with `changes` to the settings; closes every store at
+    teardown (SimCord never closes bots)."""
     made: list[StoryBot] = []
 
-    def make() -> StoryBot:
-        made.append(create_bot(settings))
+    def make(**changes) -> StoryBot:
+        made.append(create_bot(dataclasses.replace(settings, **changes)))
         return made[-1]
 
     yield make

@@ -14,7 +14,7 @@ import pytest
 from helpers import handled_errors
 
 from bot.errors import APOLOGY
-from bot.ui.text import fit
+from bot.ui.text import fit_markdown
 
 PINGS = "@everyone @here <@&123>"
 # Markdown characters the bot's own formatting never leaves bare inside stored text.
@@ -201,17 +201,19 @@ async def test_a_failure_behind_a_page_button_is_answered_too(
 
 
 def test_fit_always_ends_within_its_limit():
-    """fit() once looped forever when the limit could not hold the ellipsis and the hint."""
+    """fit_markdown() once looped forever when the limit could not hold the ellipsis and the hint."""
     results: dict[tuple[int, str], str] = {}
 
     def run() -> None:
         for hint in ("", " (`/entry 12`)"):
             for limit in range(0, 40):
-                results[limit, hint] = fit("**several** words of @everyone text " * 3, limit, hint)
+                results[limit, hint] = fit_markdown(
+                    "**several** words of @everyone text " * 3, limit, hint
+                )
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(timeout=5)
-    assert not worker.is_alive(), "fit() did not finish"
+    assert not worker.is_alive(), "fit_markdown() did not finish"
     assert all(len(out) <= limit for (limit, _), out in results.items())
     assert results[39, " (`/entry 12`)"].endswith("… (`/entry 12`)")

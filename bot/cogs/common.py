@@ -12,7 +12,11 @@ from bot.errors import UserError
 from bot.models import Person
 from bot.people import autocomplete, describe_unknown, find_person
 from bot.store import Store
-from bot.ui.text import shorten
+from bot.ui import limits
+from bot.ui.text import fit_plain
+
+# An entry or quote number as an option; Discord refuses bounds above its integer maximum.
+ItemId = app_commands.Range[int, 1, limits.INTEGER_OPTION_MAX]
 
 
 def resolve_person(store: Store, text: str) -> Person:
@@ -34,7 +38,9 @@ def resolve_date(text: str, option: str, *, end_of_month: bool = False) -> tuple
 
 def person_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
     return [
-        app_commands.Choice(name=shorten(f"{p.name} · {p.role}", 100), value=p.slug)
+        app_commands.Choice(
+            name=fit_plain(f"{p.name} · {p.role}", limits.CHOICE_NAME), value=p.slug
+        )
         for p in autocomplete(store.people, current[:100])
     ]
 

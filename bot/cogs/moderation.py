@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot import errors
 from bot.cogs.announce import announce_update
 from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
-from bot.cogs.common import person_choices, resolve_person
+from bot.cogs.common import ItemId, person_choices, resolve_person
 from bot.cogs.update_form import OpenForms, UpdateModal, answer_closed_form
 from bot.editorial import (
     CONTEXT_MAX,
@@ -28,11 +28,11 @@ from bot.editorial import (
 )
 from bot.errors import UserError
 from bot.models import Entry
-from bot.ui import paging
+from bot.ui import limits, paging
 from bot.ui.editorial import history_embed
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply, update_message
-from bot.ui.text import fit
+from bot.ui.text import fit_markdown, fit_plain
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,10 @@ class Moderation(commands.Cog):
         done, _, last = current.rpartition(",")
         prefix = f"{done}, " if done else ""
         return [
-            app_commands.Choice(name=fit(prefix + choice.name, 100), value=prefix + choice.value)
+            app_commands.Choice(
+                name=fit_plain(prefix + choice.name, limits.CHOICE_NAME),
+                value=prefix + choice.value,
+            )
             for choice in person_choices(self.store, last.strip())
             if len(prefix + choice.value) <= 100
         ]
@@ -196,7 +199,7 @@ class Moderation(commands.Cog):
     async def editupdate(
         self,
         interaction: discord.Interaction,
-        id: app_commands.Range[int, 1, 2**53],
+        id: ItemId,
         text: app_commands.Range[str, 1, 4000] | None = None,
         date: app_commands.Range[str, 1, 40] | None = None,
         headline: app_commands.Range[str, 1, 200] | None = None,
@@ -233,9 +236,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Take one of this server's updates out of the timeline")
     @app_commands.describe(id="The update's number (#12)")
     @moderator_only()
-    async def removeupdate(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def removeupdate(self, interaction: discord.Interaction, id: ItemId) -> None:
 
         async def apply() -> Entry | None:
             await self.require_own_entry(interaction, id)
@@ -248,7 +249,7 @@ class Moderation(commands.Cog):
         view.add_item(UndoRemoveButton(id, interaction.user.id))
         await reply(
             interaction,
-            content=f"Removed update #{id} (“{fit(entry.headline, 80)}”) from the timeline.",
+            content=f"Removed update #{id} (“{fit_markdown(entry.headline, 80)}”) from the timeline.",
             view=view,
             ephemeral=True,
         )
@@ -312,9 +313,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Remove one of this server's quotes")
     @app_commands.describe(id="The quote's number (#7)")
     @moderator_only()
-    async def removequote(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def removequote(self, interaction: discord.Interaction, id: ItemId) -> None:
         quote = await in_time(
             interaction,
             self.store.remove_quote(interaction.guild_id, interaction.user.id, id),
@@ -329,9 +328,7 @@ class Moderation(commands.Cog):
     @app_commands.command(description="Who changed what, and when, in this server")
     @app_commands.describe(id="Only the history of this entry or quote number")
     @moderator_only()
-    async def history(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53] | None = None
-    ) -> None:
+    async def history(self, interaction: discord.Interaction, id: ItemId | None = None) -> None:
         state = str(id) if id is not None else ""
         rendered = await in_time(
             interaction, self.render_history(interaction, state, 0), ephemeral=True

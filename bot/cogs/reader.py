@@ -9,14 +9,20 @@ from discord import app_commands
 from discord.ext import commands
 
 import bot as package
-from bot.cogs.common import check_can_embed, person_choices, resolve_date, resolve_person
+from bot.cogs.common import (
+    ItemId,
+    check_can_embed,
+    person_choices,
+    resolve_date,
+    resolve_person,
+)
 from bot.dates import format_date
 from bot.errors import UserError
 from bot.models import TimelineFilters
 from bot.ui import embeds, paging
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply
-from bot.ui.text import fit
+from bot.ui.text import fit_markdown
 
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
@@ -106,7 +112,7 @@ class Reader(commands.Cog):
         state = f"{who.id}|{search or ''}"
         rendered = await in_time(interaction, self.render_quote(interaction, state, 0))
         if rendered.total == 0:
-            matching = f" matching “{fit(search, 40)}”" if search else ""
+            matching = f" matching “{fit_markdown(search, 40)}”" if search else ""
             raise UserError(
                 f"No quotes from {who.name}{matching} yet. `/people` shows who has some."
             )
@@ -146,7 +152,7 @@ class Reader(commands.Cog):
         rendered = await in_time(interaction, self.render_search(interaction, query, 0))
         if rendered.total == 0:
             raise UserError(
-                f"Nothing matches “{fit(' '.join(query.split()), 60)}”. Try other words."
+                f"Nothing matches “{fit_markdown(' '.join(query.split()), 60)}”. Try other words."
             )
         await paging.send_first_page(interaction, "s", query, rendered)
 
@@ -160,9 +166,7 @@ class Reader(commands.Cog):
 
     @app_commands.command(description="One event in full, with all its sources")
     @app_commands.describe(id="The entry's number, as shown in /timeline (#12)")
-    async def entry(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53]
-    ) -> None:
+    async def entry(self, interaction: discord.Interaction, id: ItemId) -> None:
         check_can_embed(interaction)
         found = await in_time(interaction, self.store.entry(interaction.guild_id, id))
         if found is None:
@@ -208,7 +212,7 @@ def describe_filters(store, state: str) -> str:
     if filters.until:
         parts.append(f"up to {format_date(filters.until)}")
     if filters.search:
-        parts.append(f"mentioning “{fit(filters.search, 40)}”")
+        parts.append(f"mentioning “{fit_markdown(filters.search, 40)}”")
     return ", ".join(parts)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from bot.models import SHIPPED, Entry, GuildSettings, Person, Quote
 from bot.store import reads
@@ -89,8 +90,22 @@ def source_for_url(conn: sqlite3.Connection, url: str) -> int:
     ).fetchone()
     if row:
         return row[0]
-    host = url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    return conn.execute("INSERT INTO sources (name, url) VALUES (?, ?)", (host, url)).lastrowid
+    return conn.execute(
+        "INSERT INTO sources (name, url) VALUES (?, ?)", (host_label(url), url)
+    ).lastrowid
+
+
+def host_label(url: str) -> str:
+    """The site a link leads to, for its label: the parsed host, never the user-info before
+    an "@" (`openai.com@evil.example` leads to evil.example), IDNA-decoded to read."""
+    try:
+        host = urlsplit(url).hostname or url
+        host = host.encode("ascii").decode("idna")
+    except UnicodeError:
+        pass  # already Unicode, or not valid IDNA: shown as written
+    except ValueError:
+        host = url  # not a URL the validator would let in; shown whole rather than lost
+    return host.removeprefix("www.")
 
 
 def set_entry_links(

@@ -10,23 +10,27 @@ from bot.dates import format_date
 from bot.models import AuditRecord, Entry, GuildSettings, Page
 from bot.ui import limits
 from bot.ui.embeds import STORY_COLOUR, UPDATE_COLOUR, how_many, pages
-from bot.ui.text import fit, link, one_line
+from bot.ui.text import fit_markdown, fit_plain, link, one_line
 
 
 def update_embed(entry: Entry, author_name: str) -> discord.Embed:
     embed = discord.Embed(
-        title=fit(f"Update: {one_line(entry.headline)}", limits.EMBED_TITLE),
-        description=fit(entry.body, limits.EMBED_DESCRIPTION),
+        title=fit_markdown(f"Update: {one_line(entry.headline)}", limits.EMBED_TITLE),
+        description=fit_markdown(entry.body, limits.EMBED_DESCRIPTION),
         colour=UPDATE_COLOUR,
     )
     embed.add_field(name="Date", value=format_date(entry.date, entry.precision), inline=True)
     if entry.people:
         names = ", ".join(p.name for p in entry.people)
-        embed.add_field(name="People", value=fit(names, limits.EMBED_FIELD_VALUE), inline=True)
+        embed.add_field(
+            name="People", value=fit_markdown(names, limits.EMBED_FIELD_VALUE), inline=True
+        )
     if entry.sources:
         source = entry.sources[0]
         embed.add_field(name="Source", value=link(source.name, source.url, 100), inline=False)
-    embed.set_footer(text=fit(f"Update #{entry.id} · posted by {author_name} · /timeline", 200))
+    embed.set_footer(
+        text=fit_plain(f"Update #{entry.id} · posted by {author_name} · /timeline", 200)
+    )
     return embed
 
 
@@ -124,5 +128,5 @@ def show_value(key: str, value: object) -> str:
     if key.endswith("role_id"):
         return f"<@&{value}>"
     if isinstance(value, list):
-        return fit(", ".join(map(str, value)), 200)
-    return f"“{fit(one_line(str(value)), 80)}”"
+        return fit_markdown(", ".join(map(str, value)), 200)
+    return f"“{fit_markdown(one_line(str(value)), 80)}”"

@@ -7,7 +7,7 @@ import discord
 from bot.dates import format_date
 from bot.models import Counts, Entry, Page, PersonStats, Quote, SearchHit
 from bot.ui import limits
-from bot.ui.text import block_quote, escape, fit, highlighted, link, one_line, shorten
+from bot.ui.text import block_quote, escape, fit_markdown, fit_plain, highlighted, link, one_line
 
 STORY_COLOUR = discord.Colour(0x10A37F)
 UPDATE_COLOUR = discord.Colour(0xE67E22)
@@ -31,7 +31,7 @@ def entry_label(entry: Entry) -> str:
 
 def with_sourcing(footer: str, provenance: str) -> str:
     """`footer` with where the item comes from on a second line (footers show Markdown as typed)."""
-    return f"{footer}\nSourcing: {shorten(one_line(provenance), 300)}" if provenance else footer
+    return f"{footer}\nSourcing: {fit_plain(one_line(provenance), 300)}" if provenance else footer
 
 
 def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
@@ -50,10 +50,10 @@ def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
 def timeline_block(entry: Entry, budget: int) -> str:
     """One entry in at most `budget` characters: date, headline, short body, people, sources."""
     badge = " · *server update*" if not entry.shipped else ""
-    title = f"**{entry_label(entry)} · {fit(one_line(entry.headline), 130)}** `#{entry.id}`{badge}"
+    title = f"**{entry_label(entry)} · {fit_markdown(one_line(entry.headline), 130)}** `#{entry.id}`{badge}"
     people = ""
     if entry.people:
-        people = "People: " + fit(", ".join(p.name for p in entry.people), 160)
+        people = "People: " + fit_markdown(", ".join(p.name for p in entry.people), 160)
     links = [link(s.name, s.url, 40) for s in entry.sources[:SOURCES_SHOWN]]
     extra = len(entry.sources) - len(links)
     sources = (
@@ -68,24 +68,27 @@ def timeline_block(entry: Entry, budget: int) -> str:
             else f"Sources: see `/entry {entry.id}`"  # still say it is sourced, and where
         )
     room = budget - len(title) - len(people) - len(sources) - 3
-    body = fit(entry.body, max(0, min(TIMELINE_BODY, room)), f" (`/entry {entry.id}`)")
+    body = fit_markdown(entry.body, max(0, min(TIMELINE_BODY, room)), f" (`/entry {entry.id}`)")
     return "\n".join(part for part in (title, body, people, sources) if part)
 
 
 def entry_embed(entry: Entry) -> discord.Embed:
     embed = discord.Embed(
-        title=fit(one_line(entry.headline), limits.EMBED_TITLE),
-        description=fit(entry.body, limits.EMBED_DESCRIPTION),
+        title=fit_markdown(one_line(entry.headline), limits.EMBED_TITLE),
+        description=fit_markdown(entry.body, limits.EMBED_DESCRIPTION),
         colour=STORY_COLOUR if entry.shipped else UPDATE_COLOUR,
     )
     embed.add_field(name="Date", value=entry_label(entry), inline=True)
     if entry.people:
         names = ", ".join(p.name for p in entry.people)
-        embed.add_field(name="People", value=fit(names, limits.EMBED_FIELD_VALUE), inline=True)
+        embed.add_field(
+            name="People", value=fit_markdown(names, limits.EMBED_FIELD_VALUE), inline=True
+        )
     if entry.sources:
         lines, used = [], 0
         for source in entry.sources:
-            line = f"• {link(source.name, source.url, 100)}"
+            # Each line fits the field alone, so the field is never empty.
+            line = f"• {link(source.name, source.url, 100, limits.EMBED_FIELD_VALUE - 2)}"
             if used + len(line) + 1 > limits.EMBED_FIELD_VALUE:
                 break
             lines.append(line)
@@ -106,16 +109,17 @@ def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
     embed = discord.Embed(
         description=f"{body}\n\n— **{escape(quote.person.name)}**{reporting}", colour=QUOTE_COLOUR
     )
-    embed.set_author(name=fit(f"{quote.person.name} · {quote.person.role}", limits.EMBED_AUTHOR))
+    embed.set_author(
+        name=fit_plain(f"{quote.person.name} · {quote.person.role}", limits.EMBED_AUTHOR)
+    )
     embed.add_field(name="Date", value=format_date(quote.date), inline=True)
     if quote.context:
-        embed.add_field(name="Context", value=fit(quote.context, 200), inline=True)
+        embed.add_field(name="Context", value=fit_markdown(quote.context, 200), inline=True)
     if quote.source is not None:
         embed.add_field(
             name="Source", value=link(quote.source.name, quote.source.url, 120), inline=False
         )
-    # Footers show Markdown literally, so the search is shortened here, not escaped.
-    matching = f" matching “{shorten(one_line(search), 40)}”" if search else ""
+    matching = f" matching “{fit_plain(one_line(search), 40)}”" if search else ""
     embed.set_footer(
         text=with_sourcing(
             f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}",
@@ -130,12 +134,12 @@ def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
     blocks = []
     for hit in page.items:
         where = f"Entry `#{hit.id}`" if hit.kind == "entry" else f"Quote `#{hit.id}`"
-        title = f"**{fit(one_line(hit.title), 120)}** · {format_date(hit.date)} · {where}"
+        title = f"**{fit_markdown(one_line(hit.title), 120)}** · {format_date(hit.date)} · {where}"
         blocks.append(
             f"{title}\n{highlighted(one_line(hit.snippet), max(0, budget - len(title) - 40))}"
         )
     embed = discord.Embed(
-        title=fit(f"Search: {one_line(query)}", limits.EMBED_TITLE),
+        title=fit_markdown(f"Search: {one_line(query)}", limits.EMBED_TITLE),
         description="\n\n".join(blocks),
         colour=STORY_COLOUR,
     )
@@ -162,7 +166,7 @@ def people_embed(stats: list[PersonStats]) -> discord.Embed:
     # Publications are sources, not people; named here so `/quote <outlet>` can be found.
     outlets = [s.person for s in stats if s.person.is_outlet]
     if outlets:
-        names = ", ".join(f"{fit(p.name, 100)} (`{p.slug}`)" for p in outlets[:8])
+        names = ", ".join(f"{fit_markdown(p.name, 100)} (`{p.slug}`)" for p in outlets[:8])
         embed.add_field(name="Outlets quoted", value=names, inline=False)
     embed.set_footer(
         text="/quote <name> for what they said · /timeline person:<name> for their part"
@@ -172,7 +176,9 @@ def people_embed(stats: list[PersonStats]) -> discord.Embed:
 
 def about_embed(title: str, summary: str, counts: Counts, version: str) -> discord.Embed:
     embed = discord.Embed(
-        title=fit(title, limits.EMBED_TITLE), description=fit(summary, 1500), colour=STORY_COLOUR
+        title=fit_markdown(title, limits.EMBED_TITLE),
+        description=fit_markdown(summary, 1500),
+        colour=STORY_COLOUR,
     )
     embed.add_field(name="Events", value=str(counts.entries), inline=True)
     embed.add_field(name="Quotes", value=str(counts.quotes), inline=True)

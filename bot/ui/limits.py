@@ -15,3 +15,6 @@ BUTTON_LABEL = 80
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
 MODAL_TEXT_INPUT = 4000
+# The largest integer option value Discord accepts (2**53 − 1, exact in JavaScript); one more
+# and Discord refuses the whole command sync.
+INTEGER_OPTION_MAX = 2**53 - 1

@@ -7,22 +7,28 @@ import re
 import discord
 
 from bot.store import HIGHLIGHT_END, HIGHLIGHT_START
+from bot.ui import limits
 
 ELLIPSIS = "…"
 
 
 # discord.py only escapes mentions of real-looking ids (17-20 digits); `<@&123>` still renders.
 _MENTION = re.compile(r"<([@#])([!&]?\d+)>")
+# discord.py escapes only the first "[" of a line that looks like a masked link, so a second
+# link stays live: escape every "[" that an odd run of backslashes does not already escape.
+_OPEN_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
 
 
 def escape(text: str) -> str:
-    """Data, not formatting: Markdown shows literally and mentions show as text."""
+    """Data, not formatting: Markdown shows literally, links and mentions show as text."""
     escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = _OPEN_BRACKET.sub(r"\1\\[", escaped)
     return _MENTION.sub("<\\1\u200b\\2>", escaped)
 
 
-def shorten(text: str, limit: int, hint: str = "") -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis and `hint`."""
+def fit_plain(text: str, limit: int, hint: str = "") -> str:
+    """`text` as plain text (footers, author names, labels, choice names: no Markdown there),
+    cut to at most `limit` characters at a word boundary, with an ellipsis and `hint`."""
     if len(text) <= limit:
         return text
     room = max(0, limit - len(ELLIPSIS) - len(hint))
@@ -33,52 +39,77 @@ def shorten(text: str, limit: int, hint: str = "") -> str:
     return cut.rstrip(" \\") + ELLIPSIS + hint
 
 
-def fit(text: str, limit: int, hint: str = "") -> str:
-    """`text` escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
+def fit_markdown(text: str, limit: int, hint: str = "") -> str:
+    """`text` for places that render Markdown (descriptions, field values, titles, messages):
+    escaped and shortened so the result, `hint` included when cut, is at most `limit`."""
     room = limit
     while room > 0:
-        short = shorten(text, room - (len(hint) if len(text) > room else 0))
+        short = fit_plain(text, room - (len(hint) if len(text) > room else 0))
         out = escape(short) + (hint if short != text else "")
         if len(out) <= limit:
             return out
-        room -= max(1, len(out) - limit)
+        # Escaping at most doubles a character: cutting half the excess may already fit.
+        room -= max(1, (len(out) - limit) // 2)
     # Too little room for the ellipsis and the hint: drop the hint, or show nothing at all.
-    return fit(text, limit) if hint else ""
+    return fit_markdown(text, limit) if hint else ""
 
 
 def block_quote(text: str, limit: int) -> str:
     """`text` escaped as a Markdown block quote ("> " before each line) of at most `limit`."""
     room = limit
     while True:
-        short = fit(text, room)
+        short = fit_markdown(text, room)
         quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in short.splitlines())
         if len(quoted) <= limit:
             return quoted
         room -= len(quoted) - limit
 
 
-def link(name: str, url: str | None, limit: int = 60) -> str:
-    label = fit(name.replace("[", "(").replace("]", ")"), limit)
+LINK_TOO_LONG = " (link too long to show)"
+
+
+def link(name: str, url: str | None, label_max: int, room: int = limits.EMBED_FIELD_VALUE) -> str:
+    """`name` as a Markdown link to `url`, in at most `room` characters (or "" if none fit).
+
+    Percent-encoding can make a valid link longer than any room (512 `)` become 1,536
+    characters): then the label alone, saying so, rather than a message Discord refuses.
+    """
+    label = name.replace("[", "(").replace("]", ")")
     if not url:
-        return label
-    return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
+        return fit_markdown(label, min(label_max, room))
+    target = url.replace(")", "%29").replace(" ", "%20")
+    masked = f"[{fit_markdown(label, label_max)}]({target})"
+    if len(masked) <= room:
+        return masked
+    if room <= len(LINK_TOO_LONG):
+        return ""
+    return fit_markdown(label, min(label_max, room - len(LINK_TOO_LONG))) + LINK_TOO_LONG
 
 
 def highlighted(snippet: str, limit: int) -> str:
-    """A search snippet, escaped, with the matched words in bold."""
-    plain = snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
-    if len(plain) > limit:
-        snippet = shorten(snippet, limit)
-    parts = re.split(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])", snippet)
-    out, bold = [], False
-    for part in parts:
-        if part == HIGHLIGHT_START:
-            bold = True
-        elif part == HIGHLIGHT_END:
-            bold = False
-        elif part:
-            out.append(f"**{escape(part)}**" if bold else escape(part))
-    return "".join(out)
+    """A search snippet, escaped, with the matched words in bold, in at most `limit` characters.
+
+    The snippet is escaped whole, highlight marks and all, and only then are the marks
+    turned into bold: escaping the pieces separately let stored Markdown such as a masked
+    link, split by a mark, escape the escaper.
+    """
+    room = limit
+    while room > 0:
+        out = _HIGHLIGHT.sub(_bold, escape(fit_plain(snippet, room)))
+        if len(out) <= limit:
+            return out
+        room -= max(1, (len(out) - limit) // 2)
+    return ""
+
+
+# A highlighted run: to its end mark, or to the end when shortening cut the end mark off.
+_HIGHLIGHT = re.compile(
+    f"{HIGHLIGHT_START}([^{HIGHLIGHT_START}{HIGHLIGHT_END}]*)(?:{HIGHLIGHT_END}|$)"
+)
+
+
+def _bold(match: re.Match[str]) -> str:
+    return f"**{match[1]}**" if match[1].strip() else match[1]
 
 
 def one_line(text: str) -> str:
