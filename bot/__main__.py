@@ -308,7 +308,7 @@ async def _db_action(
         if args.format == "json":
             text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
         else:
-            from bot.export_markdown import render_markdown
+            from bot.export.markdown import render_markdown
 
             text = render_markdown(data)
         if args.file is None:

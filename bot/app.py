@@ -10,15 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors
 from bot.config import Settings
 from bot.store import Store
 from bot.story import load_story
 from bot.ui.paging import PageButton
+from bot.ui.respond import report_error
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.settings")
+EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.guild_config")
 COMMAND_HASH_KEY = "command_tree_hash"
 
 
@@ -89,4 +89,4 @@ class StoryBot(commands.Bot):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         command = interaction.command.qualified_name if interaction.command else "?"
-        await errors.report(interaction, error, f"Command /{command}")
+        await report_error(interaction, error, f"Command /{command}")

@@ -1,15 +1,8 @@
-"""Errors: those a user caused get a short ephemeral sentence; anything else is logged, with an apology."""
+"""Errors a user can cause, and what to tell them; bot.ui.respond sends it (anything else: an apology)."""
 
 from __future__ import annotations
 
-import logging
-
-import discord
 from discord import app_commands
-
-from bot.ui.respond import reply
-
-log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again."
 
@@ -30,19 +23,3 @@ def message_for(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return str(error) or "You can't use this command here."
     return None
-
-
-async def report(interaction: discord.Interaction, error: BaseException, where: str) -> None:
-    message = message_for(error)
-    if message is None:
-        log.error("%s failed", where, exc_info=getattr(error, "original", error))
-        message = APOLOGY
-    await send_ephemeral(interaction, message)
-
-
-async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
-    """Answer ephemerally whether or not the interaction was already answered or deferred."""
-    try:
-        await reply(interaction, content=message, ephemeral=True)
-    except discord.HTTPException as error:
-        log.warning("Could not answer interaction %s: %s", interaction.id, error)

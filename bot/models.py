@@ -9,6 +9,16 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 SHIPPED = 0  # scope of the story that ships with the bot; anything else is a guild id
+# How long each field of an entry or quote may be, for the shipped story and moderators alike.
+HEADLINE_MAX = 120
+TEXT_MAX = 1500  # an entry's body or a quote's text
+CONTEXT_MAX = 200  # what /quote shows of a quote's context
+SOURCE_URL_MAX = 512
+PEOPLE_MAX = 10  # people named in one entry
+PROVENANCE_MAX = 160  # a footnote, not a paragraph
+
+# Around the matched words in a search snippet; control characters never occur in stored text.
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 PERSON, OUTLET = "person", "outlet"  # Person.kind: someone in the story, or a publication
 
 

@@ -8,16 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bot.models import OUTLET, PERSON
+from bot.models import CONTEXT_MAX, HEADLINE_MAX, OUTLET, PERSON, PROVENANCE_MAX, TEXT_MAX
 
 KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PRECISIONS = ("day", "month")
 BASES = ("article", "public record")
 KINDS = (PERSON, OUTLET)
-HEADLINE_MAX = 120
-BODY_MAX = 1500
-CONTEXT_MAX = 200  # what /quote shows of a context
-PROVENANCE_MAX = 160  # a footnote, not a paragraph
 
 
 class StoryError(Exception):
@@ -127,7 +123,7 @@ def parse_story(raw: object, path: Path) -> Story:
             )
     return Story(
         title=story.text("title"),
-        summary=story.text("summary", BODY_MAX),
+        summary=story.text("summary", TEXT_MAX),
         people=people,
         sources=sources,
         entries=entries,
@@ -164,7 +160,7 @@ def _entry(item: _Item) -> SeedEntry:
         date=item.date("date"),
         precision=item.choice("precision", PRECISIONS),
         headline=item.text("headline", HEADLINE_MAX),
-        body=item.text("body", BODY_MAX),
+        body=item.text("body", TEXT_MAX),
         people=tuple(item.strings("people")),
         sources=sources,
         basis=item.choice("basis", BASES),
@@ -176,7 +172,7 @@ def _quote(item: _Item) -> SeedQuote:
     return SeedQuote(
         key=item.key("key"),
         person=item.text("person"),
-        text=item.text("text", BODY_MAX),
+        text=item.text("text", TEXT_MAX),
         date=item.date("date"),
         context=item.text("context", CONTEXT_MAX),
         source=item.text("source"),

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from simcord import OptionError
 
-from bot.editorial import headline_from
 from bot.errors import APOLOGY
+from bot.validate import headline_from
 
 NASTY = [
     "",

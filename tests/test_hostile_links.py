@@ -11,13 +11,13 @@ import pytest
 from discord_limits import assert_all_sent_embeds_valid
 from helpers import guild_entries, handled_errors
 
-from bot.editorial import HEADLINE_MAX, SOURCE_MAX, TEXT_MAX
 from bot.errors import APOLOGY
+from bot.models import HEADLINE_MAX, SOURCE_URL_MAX, TEXT_MAX
 
 # The longest link the validator accepts, made of what grows most when shown: a host of
 # Markdown characters (escaped in the label) and a path of ")" (percent-encoded, threefold).
 HOST = "_*" * 60 + ".example"
-HOSTILE_LINK = f"https://{HOST}/" + ")" * (SOURCE_MAX - len(f"https://{HOST}/"))
+HOSTILE_LINK = f"https://{HOST}/" + ")" * (SOURCE_URL_MAX - len(f"https://{HOST}/"))
 # Text and headline at their limits, all Markdown characters, so escaping doubles them.
 HOSTILE_TEXT = ("*_" * TEXT_MAX)[:TEXT_MAX]
 HOSTILE_HEADLINE = ("~|" * HEADLINE_MAX)[:HEADLINE_MAX]
@@ -45,7 +45,7 @@ def field(embed: discord.Embed, name: str) -> str:
 async def test_the_longest_hostile_link_fits_every_embed(
     simcord_env, guild, channel, news, admin, moderator, member
 ):
-    assert len(HOSTILE_LINK) == SOURCE_MAX
+    assert len(HOSTILE_LINK) == SOURCE_URL_MAX
     await admin.slash(channel, "config", **{"updates-channel": news})
 
     posted = await moderator.slash(

@@ -8,7 +8,7 @@ import discord
 import pytest
 from helpers import guild_entries, handled_errors
 
-from bot.editorial import HEADLINE_MAX, SOURCE_MAX, TEXT_MAX
+from bot.models import HEADLINE_MAX, SOURCE_URL_MAX, TEXT_MAX
 
 
 @pytest.fixture
@@ -55,9 +55,9 @@ RULES = [
         {"text": "t", "source": "http://example.com/a"},
     ),
     (
-        {"text": "t", "source": "https://example.com/" + "a" * SOURCE_MAX},
+        {"text": "t", "source": "https://example.com/" + "a" * SOURCE_URL_MAX},
         "`source`",
-        {"text": "t", "source": "https://example.com/" + "a" * (SOURCE_MAX - 20)},
+        {"text": "t", "source": "https://example.com/" + "a" * (SOURCE_URL_MAX - 20)},
     ),
     (
         {"text": "t", "people": "leike, nobody-here"},

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.models import Cursor, TimelineFilters
-from bot.store import HIGHLIGHT_END, HIGHLIGHT_START, Store
+from bot.models import HIGHLIGHT_END, HIGHLIGHT_START, Cursor, TimelineFilters
+from bot.store import Store
 
 GUILD = 111111111111111111
 GARBAGE = [

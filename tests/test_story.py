@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.story import BODY_MAX, HEADLINE_MAX, PROVENANCE_MAX, StoryError, load_story
+from bot.models import HEADLINE_MAX, PROVENANCE_MAX, TEXT_MAX
+from bot.story import StoryError, load_story
 
 ARTICLE_PATH = DEFAULT_STORY_PATH.parent / "article.txt"
 PUBLIC_RECORD_PATH = DEFAULT_STORY_PATH.parent / "public_record.txt"
@@ -160,7 +161,7 @@ def test_every_entry_has_a_date_and_a_known_source(story):
         assert isinstance(entry.date, date), entry.key
         assert entry.sources, entry.key
         assert set(entry.sources) <= sources, entry.key
-        assert len(entry.headline) <= HEADLINE_MAX and len(entry.body) <= BODY_MAX
+        assert len(entry.headline) <= HEADLINE_MAX and len(entry.body) <= TEXT_MAX
 
 
 def test_outlets_are_sources_not_people_in_entries(story):

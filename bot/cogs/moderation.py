@@ -11,28 +11,24 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors
-from bot.cogs.announce import announce_update
-from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
-from bot.cogs.common import ItemId, person_choices, resolve_person
-from bot.cogs.update_form import OpenForms, UpdateModal, answer_closed_form
-from bot.editorial import (
-    CONTEXT_MAX,
-    HEADLINE_MAX,
-    TEXT_MAX,
+from bot.errors import UserError
+from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Entry
+from bot.options import ItemId, person_choices, resolve_person
+from bot.permissions import NOT_A_MODERATOR, is_moderator, moderator_only
+from bot.ui import limits, paging
+from bot.ui.announce import announce_update
+from bot.ui.moderation import history_embed
+from bot.ui.paging import Rendered
+from bot.ui.respond import in_time, reply, report_error, send_ephemeral, update_message
+from bot.ui.text import fit_markdown, fit_plain
+from bot.ui.update_form import OpenForms, UpdateModal, answer_closed_form
+from bot.validate import (
     clean_date,
     clean_people,
     clean_source,
     clean_text,
     update_draft,
 )
-from bot.errors import UserError
-from bot.models import Entry
-from bot.ui import limits, paging
-from bot.ui.editorial import history_embed
-from bot.ui.paging import Rendered
-from bot.ui.respond import in_time, reply, update_message
-from bot.ui.text import fit_markdown, fit_plain
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +92,7 @@ class Moderation(commands.Cog):
     async def addupdate(
         self,
         interaction: discord.Interaction,
-        text: app_commands.Range[str, 1, 4000] | None = None,
+        text: app_commands.Range[str, 1, limits.TEXT_OPTION_MAX] | None = None,
         date: app_commands.Range[str, 1, 40] | None = None,
         headline: app_commands.Range[str, 1, 200] | None = None,
         source: app_commands.Range[str, 1, 1000] | None = None,
@@ -200,7 +196,7 @@ class Moderation(commands.Cog):
         self,
         interaction: discord.Interaction,
         id: ItemId,
-        text: app_commands.Range[str, 1, 4000] | None = None,
+        text: app_commands.Range[str, 1, limits.TEXT_OPTION_MAX] | None = None,
         date: app_commands.Range[str, 1, 40] | None = None,
         headline: app_commands.Range[str, 1, 200] | None = None,
         source: app_commands.Range[str, 1, 1000] | None = None,
@@ -281,7 +277,7 @@ class Moderation(commands.Cog):
         self,
         interaction: discord.Interaction,
         person: app_commands.Range[str, 1, 100],
-        text: app_commands.Range[str, 1, 4000],
+        text: app_commands.Range[str, 1, limits.TEXT_OPTION_MAX],
         date: app_commands.Range[str, 1, 40] | None = None,
         context: app_commands.Range[str, 1, 200] | None = None,
         source: app_commands.Range[str, 1, 1000] | None = None,
@@ -371,12 +367,10 @@ class UndoRemoveButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner:
-            await errors.send_ephemeral(
-                interaction, "Only the moderator who removed it can undo this."
-            )
+            await send_ephemeral(interaction, "Only the moderator who removed it can undo this.")
             return False
         if not await is_moderator(interaction):
-            await errors.send_ephemeral(interaction, NOT_A_MODERATOR)
+            await send_ephemeral(interaction, NOT_A_MODERATOR)
             return False
         return True
 
@@ -394,7 +388,7 @@ class UndoRemoveButton(
                 message = f"Restored update #{entry.id}: it is back in `/timeline`."
             await update_message(interaction, content=message, view=None)
         except Exception as error:
-            await errors.report(interaction, error, f"Undo of entry {self.entry_id}")
+            await report_error(interaction, error, f"Undo of entry {self.entry_id}")
 
 
 async def setup(bot) -> None:

@@ -8,21 +8,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-import bot as package
-from bot.cogs.common import (
-    ItemId,
-    check_can_embed,
-    person_choices,
-    resolve_date,
-    resolve_person,
-)
+from bot import __version__
 from bot.dates import format_date
 from bot.errors import UserError
 from bot.models import TimelineFilters
+from bot.options import (
+    ItemId,
+    check_can_embed,
+    person_choices,
+    resolve_person,
+)
 from bot.ui import embeds, paging
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply
 from bot.ui.text import fit_markdown
+from bot.validate import date_option
 
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
@@ -67,8 +67,8 @@ class Reader(commands.Cog):
     ) -> None:
         check_can_embed(interaction)
         who = resolve_person(self.store, person) if person is not None else None
-        start = resolve_date(since, "since")[0] if since is not None else None
-        end = resolve_date(until, "until", end_of_month=True)[0] if until is not None else None
+        start = date_option(since, "since")[0] if since is not None else None
+        end = date_option(until, "until", end_of_month=True)[0] if until is not None else None
         if start and end and start > end:
             raise UserError("`since` is after `until`: swap them to see that stretch of the story.")
         if search is not None and not search.strip():
@@ -180,7 +180,7 @@ class Reader(commands.Cog):
         check_can_embed(interaction)
         counts = await in_time(interaction, self.store.counts(interaction.guild_id))
         story = self.bot.story
-        embed = embeds.about_embed(story.title, story.summary, counts, package.__version__)
+        embed = embeds.about_embed(story.title, story.summary, counts, __version__)
         await reply(interaction, embed=embed)
 
 

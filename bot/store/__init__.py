@@ -33,10 +33,10 @@ from bot.models import (
 )
 from bot.store import db, reads, seeding, transfer, writes
 from bot.store.db import StoreError
-from bot.store.reads import HIGHLIGHT_END, HIGHLIGHT_START, scope_of
+from bot.store.reads import scope_of
 from bot.story import Story
 
-__all__ = ["HIGHLIGHT_END", "HIGHLIGHT_START", "Store", "StoreError"]
+__all__ = ["Store", "StoreError"]
 
 R = TypeVar("R")
 

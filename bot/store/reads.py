@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.models import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
     SHIPPED,
     AuditRecord,
     Counts,
@@ -22,8 +24,6 @@ from bot.models import (
     TimelineFilters,
 )
 from bot.store import rows
-
-HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 
 # People and sources of each entry on the page, gathered in the same statement.
 _ENTRY_DETAILS = """
@@ -308,7 +308,6 @@ def search(
 
 def _snippets(conn: sqlite3.Connection, query: str, ranked: list[sqlite3.Row]) -> dict:
     """Highlighted snippets for the hits on one page (making them for every hit costs a lot)."""
-    marks = "char(2), char(3), '…', 24"
     found = {}
     for kind, table, column in (("entry", "entries_fts", -1), ("quote", "quotes_fts", 0)):
         ids = [r["id"] for r in ranked if r["kind"] == kind]
@@ -316,9 +315,9 @@ def _snippets(conn: sqlite3.Connection, query: str, ranked: list[sqlite3.Row]) -
             continue
         id_marks = ", ".join("?" for _ in ids)
         for rowid, text in conn.execute(
-            f"SELECT rowid, snippet({table}, {column}, {marks}) FROM {table} "
+            f"SELECT rowid, snippet({table}, {column}, ?, ?, '…', 24) FROM {table} "
             f"WHERE {table} MATCH ? AND rowid IN ({id_marks})",
-            [query, *ids],
+            [HIGHLIGHT_START, HIGHLIGHT_END, query, *ids],
         ):
             found[(kind, rowid)] = text
     return found

@@ -18,10 +18,9 @@ from datetime import date
 
 import discord
 
-from bot import errors
 from bot.models import Cursor, Page
 from bot.ui import limits
-from bot.ui.respond import in_time, reply, update_message
+from bot.ui.respond import in_time, reply, report_error, send_ephemeral, update_message
 
 NOT_YOURS = "Only the person who ran this command can turn its pages. Run it yourself to browse."
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -199,11 +198,11 @@ class PageButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner:
-            await errors.send_ephemeral(interaction, NOT_YOURS)
+            await send_ephemeral(interaction, NOT_YOURS)
             return False
         pager = _PAGERS[self.kind]
         if pager.may_turn is not None and not await pager.may_turn(interaction):
-            await errors.send_ephemeral(interaction, pager.refusal)
+            await send_ephemeral(interaction, pager.refusal)
             return False
         return True
 
@@ -216,7 +215,7 @@ class PageButton(
             view = pager.view_builder(self.kind, self.owner, self.state, rendered)
             await update_message(interaction, embed=rendered.embed, view=view)
         except Exception as error:
-            await errors.report(interaction, error, f"Page button {self.custom_id!r}")
+            await report_error(interaction, error, f"Page button {self.custom_id!r}")
 
 
 def page_label(rendered: Rendered) -> str:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import discord
 
+from bot.errors import APOLOGY, message_for
+
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Defer when the work is not done by then, leaving a margin before Discord's 3 seconds.
 DEFER_AFTER_S = 2.0
@@ -51,3 +55,19 @@ async def update_message(interaction: discord.Interaction, **fields: Any) -> Non
         await interaction.edit_original_response(**fields)
     else:
         await interaction.response.edit_message(**fields)
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException, where: str) -> None:
+    message = message_for(error)
+    if message is None:
+        log.error("%s failed", where, exc_info=getattr(error, "original", error))
+        message = APOLOGY
+    await send_ephemeral(interaction, message)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Answer ephemerally whether or not the interaction was already answered or deferred."""
+    try:
+        await reply(interaction, content=message, ephemeral=True)
+    except discord.HTTPException as error:
+        log.warning("Could not answer interaction %s: %s", interaction.id, error)

@@ -6,7 +6,7 @@ import re
 
 import discord
 
-from bot.store import HIGHLIGHT_END, HIGHLIGHT_START
+from bot.models import HIGHLIGHT_END, HIGHLIGHT_START
 from bot.ui import limits
 
 ELLIPSIS = "…"

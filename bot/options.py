@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
 from discord import app_commands
 
-from bot.dates import DateError, month_end, parse_date
 from bot.errors import UserError
 from bot.models import Person
 from bot.people import autocomplete, describe_unknown, find_person
@@ -24,16 +21,6 @@ def resolve_person(store: Store, text: str) -> Person:
     if person is None:
         raise UserError(describe_unknown(store.people, text))
     return person
-
-
-def resolve_date(text: str, option: str, *, end_of_month: bool = False) -> tuple[date, str]:
-    try:
-        day, precision = parse_date(text)
-    except DateError as error:
-        raise UserError(f"`{option}`: {error}") from None
-    if end_of_month and precision == "month":
-        day = month_end(day)
-    return day, precision
 
 
 def person_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import MODERATOR_COMMANDS
 from bot.errors import UserError
-from bot.ui.editorial import settings_embed
+from bot.permissions import MODERATOR_COMMANDS
+from bot.ui.moderation import settings_embed
 from bot.ui.respond import in_time, reply
 
 Setting = Literal["updates-channel", "updates-role", "moderator-role"]
@@ -43,7 +43,7 @@ def check_updates_role(role: discord.Role) -> None:
         )
 
 
-class Settings(commands.Cog):
+class GuildConfig(commands.Cog):
     def __init__(self, bot) -> None:
         self.bot = bot
 
@@ -113,4 +113,4 @@ class Settings(commands.Cog):
 
 
 async def setup(bot) -> None:
-    await bot.add_cog(Settings(bot))
+    await bot.add_cog(GuildConfig(bot))

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 import discord
 
-from bot import errors
-from bot.cogs.checks import NOT_A_MODERATOR, is_moderator
-from bot.editorial import HEADLINE_MAX, TEXT_MAX
 from bot.errors import UserError
+from bot.models import HEADLINE_MAX, TEXT_MAX
+from bot.permissions import NOT_A_MODERATOR, is_moderator
+from bot.ui.respond import report_error, send_ephemeral
 
 FORM_TIMEOUT_S = 30 * 60
 # discord.py keeps a form this much longer than it is open, so a submit sent just before the
@@ -87,7 +87,7 @@ async def answer_closed_form(interaction: discord.Interaction, forms: OpenForms)
     custom_id = (interaction.data or {}).get("custom_id", "")
     if custom_id.startswith(FORM_ID_PREFIX) and not forms.is_open(custom_id, interaction):
         text = submitted_text((interaction.data or {}).get("components"))
-        await errors.send_ephemeral(interaction, with_text_back(FORM_CLOSED, text))
+        await send_ephemeral(interaction, with_text_back(FORM_CLOSED, text))
 
 
 class UpdateModal(discord.ui.Modal, title="Post an update"):
@@ -114,13 +114,11 @@ class UpdateModal(discord.ui.Modal, title="Post an update"):
         if not self.forms.is_open(self.custom_id, interaction):
             return False  # closed: answer_closed_form answers it
         if interaction.user.id != self.opener_id or interaction.guild_id != self.guild_id:
-            await errors.send_ephemeral(interaction, NOT_YOUR_FORM)
+            await send_ephemeral(interaction, NOT_YOUR_FORM)
             return False
         if not await is_moderator(interaction):
             self.stop()
-            await errors.send_ephemeral(
-                interaction, with_text_back(NOT_A_MODERATOR, self.text.value)
-            )
+            await send_ephemeral(interaction, with_text_back(NOT_A_MODERATOR, self.text.value))
             return False
         return True
 
@@ -132,4 +130,4 @@ class UpdateModal(discord.ui.Modal, title="Post an update"):
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         if isinstance(error, UserError):
             error = UserError(with_text_back(str(error), self.text.value))
-        await errors.report(interaction, error, "The /addupdate form")
+        await report_error(interaction, error, "The /addupdate form")

@@ -7,7 +7,7 @@ import logging
 import discord
 
 from bot.models import Entry, GuildSettings
-from bot.ui.editorial import update_embed
+from bot.ui.moderation import update_embed
 
 log = logging.getLogger(__name__)
 

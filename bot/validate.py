@@ -8,16 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from bot.dates import parse_date
+from bot.dates import DateError, month_end, parse_date
 from bot.errors import UserError
-from bot.models import Person
+from bot.models import HEADLINE_MAX, PEOPLE_MAX, SOURCE_URL_MAX, TEXT_MAX, Person
 from bot.people import describe_unknown, find_person
-
-TEXT_MAX = 1500
-HEADLINE_MAX = 120
-CONTEXT_MAX = 100
-SOURCE_MAX = 512
-PEOPLE_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -53,14 +47,22 @@ def clean_text(value: str, field: str, limit: int, *, multiline: bool = True) ->
     return text
 
 
-def clean_date(value: str | None, field: str = "date") -> tuple[date, str]:
-    """A date as /timeline accepts it, at most one day ahead (time zones); default today."""
-    if value is None or not value.strip():
-        return today(), "day"
+def date_option(value: str, field: str, *, end_of_month: bool = False) -> tuple[date, str]:
+    """A date in one of the accepted forms; a month as an end (`until`) means its last day."""
     try:
         day, precision = parse_date(value)
-    except ValueError as error:
+    except DateError as error:
         raise UserError(f"`{field}`: {error}") from None
+    if end_of_month and precision == "month":
+        day = month_end(day)
+    return day, precision
+
+
+def clean_date(value: str | None, field: str = "date") -> tuple[date, str]:
+    """The date of an update: at most one day ahead (time zones); today when left out."""
+    if value is None or not value.strip():
+        return today(), "day"
+    day, precision = date_option(value, field)
     if day > today() + timedelta(days=1):
         raise UserError(
             f"`{field}` is in the future ({day.isoformat()}); updates report what happened."
@@ -72,9 +74,9 @@ def clean_source(value: str | None, field: str = "source") -> str | None:
     if value is None or not value.strip():
         return None
     url = value.strip()
-    if len(url) > SOURCE_MAX:
+    if len(url) > SOURCE_URL_MAX:
         raise UserError(
-            f"`{field}` is {len(url)} characters; a link may have at most {SOURCE_MAX}."
+            f"`{field}` is {len(url)} characters; a link may have at most {SOURCE_URL_MAX}."
         )
     try:
         parts = urlsplit(url) if url.isprintable() and " " not in url else None

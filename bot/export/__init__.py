@@ -1,0 +1,1 @@
+"""Renderings of the story for reading outside Discord."""
