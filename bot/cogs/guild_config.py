@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -12,6 +12,9 @@ from bot.errors import UserError
 from bot.permissions import MODERATOR_COMMANDS
 from bot.ui.moderation import settings_embed
 from bot.ui.respond import in_time, reply
+
+if TYPE_CHECKING:
+    from bot.app import StoryBot
 
 Setting = Literal["updates-channel", "updates-role", "moderator-role"]
 COLUMNS = {
@@ -44,7 +47,7 @@ def check_updates_role(role: discord.Role) -> None:
 
 
 class GuildConfig(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(description="Show or change where updates go and who moderates them")
@@ -112,5 +115,5 @@ class GuildConfig(commands.Cog):
         )
 
 
-async def setup(bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(GuildConfig(bot))

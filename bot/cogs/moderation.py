@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -30,6 +31,10 @@ from bot.validate import (
     update_draft,
 )
 
+if TYPE_CHECKING:
+    from bot.app import StoryBot
+    from bot.store import Store
+
 log = logging.getLogger(__name__)
 
 HISTORY_PER_PAGE = 8
@@ -37,7 +42,7 @@ ADDUPDATE_RATE = (5, 60.0)  # posts per moderator per minute
 
 
 class Moderation(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
         self.open_forms = OpenForms()
         # Each click asks again: a member who lost the role can't keep reading an open /history.
@@ -50,7 +55,7 @@ class Moderation(commands.Cog):
         )
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.bot.store
 
     async def person_autocomplete(self, interaction: discord.Interaction, current: str):
@@ -391,6 +396,6 @@ class UndoRemoveButton(
             await report_error(interaction, error, f"Undo of entry {self.entry_id}")
 
 
-async def setup(bot) -> None:
+async def setup(bot: StoryBot) -> None:
     bot.add_dynamic_items(UndoRemoveButton)
     await bot.add_cog(Moderation(bot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -24,6 +25,10 @@ from bot.ui.respond import in_time, reply
 from bot.ui.text import fit_markdown
 from bot.validate import date_option
 
+if TYPE_CHECKING:
+    from bot.app import StoryBot
+    from bot.store import Store
+
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
 # Text options are stored in page buttons' custom_ids (100 characters), so they are capped.
@@ -32,14 +37,14 @@ SEARCH_QUERY_MAX = 60
 
 
 class Reader(commands.Cog):
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
         paging.register("t", self.render_timeline, paging.pager_view)
         paging.register("q", self.render_quote, paging.quote_view)
         paging.register("s", self.render_search, paging.pager_view)
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.bot.store
 
     async def person_autocomplete(self, interaction: discord.Interaction, current: str):
@@ -216,5 +221,5 @@ def describe_filters(store, state: str) -> str:
     return ", ".join(parts)
 
 
-async def setup(bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Reader(bot))
