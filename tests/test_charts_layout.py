@@ -174,6 +174,11 @@ def test_month_precision_is_a_span_over_the_month_it_covers():
     assert span.bottom < heads["June"].y
     assert span.x < min(m.x for m in layout.marks)  # beside the axis, left of the marks
     assert texts(layout, "date")[0] == "May"
+    assert texts(layout, "month") == ["May 2024", "June 2024"]
+    # Days are counted from days, not from a month-long event.
+    assert [t for t in texts(layout, "meta") if "later" in t] == ["27 days later"]
+    axis = [r for r in layout.rules if r.kind in ("axis", "gap")]
+    assert [r.kind for r in axis] == ["axis", "gap"]  # and broken at the June header
     assert "#1" in texts(layout, "meta") and " · May (month)" in texts(layout, "meta")
     check_legible(layout)
 

@@ -187,7 +187,8 @@ class _Builder:
         self.marks: list[Mark] = []
         self.rules: list[Rule] = []
         self.rows: list[tuple[Entry, float, float]] = []  # (entry, top, bottom)
-        self.axis: list[tuple[float, date] | None] = []  # (y, date) of marks; None: a month header
+        # Marks along the axis: (y, day; None for a month), or None where a month header breaks it.
+        self.axis: list[tuple[float, date | None] | None] = []
         self.lines: dict[int, list[str]] = {}
         self.y = float(MARGIN)
         labels = {day_label(e.date, e.precision) for e in self.entries} | {"30 May"}
@@ -257,13 +258,11 @@ class _Builder:
 
     def add_days(self, limit: float) -> None:
         """Groups until the picture is full at `limit`; what does not fit is counted hidden."""
-        previous: date | None = None
+        month: tuple[int, int] | None = None  # of the last group
+        previous: date | None = None  # the last day shown (None after a month-long group)
         for group in self.groups():
             day = group[0].date
-            new_month = previous is None or (previous.year, previous.month) != (
-                day.year,
-                day.month,
-            )
+            new_month = month != (day.year, day.month)
             gap = previous is not None and not new_month and (day - previous).days > 1
             above = STYLES["month"].line + 8 if new_month else STYLES["meta"].line if gap else 0
             if self.y + above + self.row_height(group[0]) > limit:
@@ -285,7 +284,8 @@ class _Builder:
                     return
                 self.add_day_more(day, group[0].precision, len(group) - len(shown))
             self.y += GROUP_GAP
-            previous = day
+            month = (day.year, day.month)
+            previous = day if group[0].precision == "day" else None
 
     def add_month_header(self, day: date) -> None:
         self.axis.append(None)  # the axis stops at the header: it may be wider than the dates
@@ -313,7 +313,7 @@ class _Builder:
         colours = tuple(self.colour(p) for p in entry.people[:MARK_PEOPLE])
         mark_y = top + STYLES["headline"].line / 2
         self.marks.append(Mark(self.axis_x, mark_y, colours, server=not entry.shipped))
-        self.axis.append((mark_y, entry.date))
+        self.axis.append((mark_y, entry.date if entry.precision == "day" else None))
         for line in self.headline_lines(entry):
             self.add_text(self.label_x, line, "headline", "text")
             self.y += STYLES["headline"].line
@@ -347,7 +347,7 @@ class _Builder:
     def add_day_more(self, day: date, precision: str, more: int) -> None:
         mark_y = self.y + STYLES["meta"].line / 2
         self.marks.append(Mark(self.axis_x, mark_y, (), hollow=True))
-        self.axis.append((mark_y, day))
+        self.axis.append((mark_y, day if precision == "day" else None))
         self.add_text(self.label_x, f"+{more} more on {day_label(day, precision)}", "meta")
         self.y += STYLES["meta"].line + ROW_GAP
 
@@ -371,7 +371,8 @@ class _Builder:
         """Solid between consecutive days, dotted over empty days, broken at month headers."""
         for start, end in zip(self.axis, self.axis[1:], strict=False):
             if start is not None and end is not None:
-                kind = "gap" if (end[1] - start[1]).days > 1 else "axis"
+                days = (end[1] - start[1]).days if start[1] and end[1] else 0
+                kind = "gap" if days > 1 else "axis"
                 self.rules.append(Rule(self.axis_x, start[0], self.axis_x, end[0], kind))
 
     # Legend

@@ -49,8 +49,8 @@ PALETTE: tuple[RGB, ...] = (
     (188, 170, 164),  # taupe
 )
 PLAIN_MARK: RGB = (181, 186, 193)
-AXIS: RGB = (96, 99, 108)
-DIVIDER: RGB = (64, 66, 73)
+AXIS: RGB = (112, 116, 126)
+DIVIDER: RGB = (78, 80, 88)
 SPAN: RGB = (120, 134, 220)
 SUPERSAMPLE = 4  # marks are drawn this much larger, then shrunk: smooth edges
 
