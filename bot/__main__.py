@@ -82,8 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     database.add_parser("init", help="create, migrate and seed the database")
     database.add_parser("check", help="check integrity and print counts")
     export = database.add_parser("export", help="write everything to a file (or stdout)")
-    export.add_argument("--format", choices=("json", "markdown"), default="json")
+    export.add_argument("--format", choices=("json", "markdown", "html"), default="json")
     export.add_argument("file", nargs="?", type=Path)
+    # html (issue 15): one page to share; a server's additions only when asked for.
+    export.add_argument("--guild", type=_guild_id, metavar="ID", help="html: add this server's own")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     importer = database.add_parser("import", help="add the rows of a JSON export")
     importer.add_argument("file", type=Path)
     backup = database.add_parser("backup", help="copy the live database to a new file")
@@ -297,7 +300,11 @@ async def _db_action(
         for name, count in report.counts.items():
             print(f"{name}: {count}")
         return EXIT_OK if report.integrity == "ok" else EXIT_FAILURE
+    if action == "export" and args.format == "html":
+        return await _export_html(store, settings, args)
     if action == "export":
+        if args.guild is not None:
+            raise CliError("--guild works with --format html only")
         data = await store.export_data()
         if args.format == "json":
             text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -333,6 +340,34 @@ async def _db_action(
         )
         return EXIT_OK
     raise AssertionError(action)
+
+
+def _guild_id(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a server ID (a number like 1234567890)")
+    return int(text)
+
+
+async def _export_html(store: Store, settings: Settings, args: argparse.Namespace) -> int:
+    from bot.export.files import write_private_file
+    from bot.export.html import collect, render_html
+
+    story = load_story(settings.story_path)  # for the page's title and summary
+    entries, quotes = await collect(store, args.guild)
+    text = render_html(story.title, story.summary, entries, quotes, args.guild)
+    if args.file is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_private_file(args.file, text, force=args.force)
+    except FileExistsError:
+        raise CliError(
+            f"{args.file} exists: choose another name, or add --force to replace it"
+        ) from None
+    except OSError as error:
+        raise CliError(f"cannot write {args.file}: {error.strerror}") from None
+    print(f"exported {len(entries)} events and {len(quotes)} quotes to {args.file}")
+    return EXIT_OK
 
 
 def _write_new_text(path: Path, text: str) -> None:
