@@ -1,6 +1,7 @@
 """The timeline picture drawn for real: fonts, colours that read, a PNG of the layout's size, a golden image.
 
-UPDATE_GOLDEN=1 rewrites tests/golden/timeline.png (look at it before committing).
+UPDATE_GOLDEN=1 rewrites tests/golden/timeline.png (look at it before committing);
+UPDATE_DOCS_SCREENSHOT=1 rewrites docs/timeline-chart.png, the shipped story's picture.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from test_charts_layout import PEOPLE, check_legible, entry
 
 from bot.charts import render
 from bot.charts.layout import STYLES, layout_timeline
+from bot.config import PROJECT_ROOT
 from bot.models import Cursor, TimelineFilters
 
 GOLDEN = Path(__file__).parent / "golden" / "timeline.png"
+DOCS_PICTURE = PROJECT_ROOT / "docs" / "timeline-chart.png"
 GUILD = 424242
 
 
@@ -69,6 +72,10 @@ async def test_the_shipped_story_with_real_fonts_is_legible(store):
     check_legible(layout)
     assert layout.hidden == 0
     assert image.size == (layout.width, layout.height)
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        title, subtitle = "Timeline · 16 events", "The whole story, oldest first"
+        png = render.timeline_png(page.items, page.total, page.exact, title, subtitle, store.people)
+        DOCS_PICTURE.write_bytes(png)
 
 
 def test_a_hundred_events_still_fit_the_picture():
