@@ -18,13 +18,11 @@ from bot.charts.layout import (
     MARK_RADIUS,
     MAX_HEIGHT,
     PER_DAY,
-    STYLES,
     WIDTH,
     Layout,
-    clean,
     layout_timeline,
-    wrap,
 )
+from bot.charts.text import STYLES, clean, wrap
 from bot.models import SHIPPED, Cursor, Entry, Person, TimelineFilters
 
 GUILD = 424242

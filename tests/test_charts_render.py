@@ -17,7 +17,8 @@ from PIL import Image, ImageChops, ImageStat
 from test_charts_layout import PEOPLE, check_legible, entry
 
 from bot.charts import render
-from bot.charts.layout import STYLES, layout_timeline
+from bot.charts.layout import layout_timeline
+from bot.charts.text import STYLES
 from bot.config import PROJECT_ROOT
 from bot.models import Cursor, TimelineFilters
 

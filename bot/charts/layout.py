@@ -4,17 +4,17 @@ The picture reads top to bottom, like a feed on a phone: dates down the left, an
 one mark per event, each day's events stacked beside it (a dense day grows taller instead
 of overlapping), month-precision events with a span along the axis over their month, and
 people as colours (in the marks and the names) with a legend. Text is measured with the
-`measure` function given, so tests lay out without fonts and the renderer with its own.
+`measure` function given (bot.charts.text), so tests lay out without fonts.
 """
 
 from __future__ import annotations
 
 import calendar
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.charts.text import STYLES, Measure, clean, shorten, wrap
 from bot.dates import month_end
 from bot.models import Entry, Person
 
@@ -26,29 +26,8 @@ HEADLINE_LINES = 4
 MARK_RADIUS = 10
 MARK_PEOPLE = 4  # colours in one mark; the names line lists everyone
 SPAN_WIDTH = 8
-ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class TextStyle:
-    size: int  # font size, px
-    bold: bool
-    line: int  # height of one line's box, px
-
-
-STYLES = {
-    "title": TextStyle(30, True, 40),
-    "subtitle": TextStyle(21, False, 28),
-    "month": TextStyle(23, True, 34),
-    "date": TextStyle(21, True, 31),
-    "headline": TextStyle(25, False, 31),
-    "meta": TextStyle(20, False, 27),
-    "note": TextStyle(22, True, 30),
-    "legend": TextStyle(21, False, 30),
-}
-
-# (text, style name) -> width in px.
-Measure = Callable[[str, str], float]
 # A colour role ("text", "muted", "note", "server") or a person's palette index.
 Colour = str | int
 
@@ -102,54 +81,6 @@ class Layout:
     rules: tuple[Rule, ...]
     shown: tuple[int, ...]  # ids of the entries drawn, in order
     hidden: int  # matching entries not drawn
-
-
-def clean(text: str) -> str:
-    """One line with no control or invisible formatting characters (they draw as boxes)."""
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
-    )
-    return " ".join(kept.split())
-
-
-def shorten(text: str, width: float, style: str, measure: Measure) -> str:
-    """`text`, cut with an ellipsis so that it is at most `width` wide."""
-    if measure(text, style) <= width:
-        return text
-    low, high = 0, len(text)  # longest prefix that fits with the ellipsis
-    while low < high:
-        mid = (low + high + 1) // 2
-        if measure(text[:mid].rstrip() + ELLIPSIS, style) <= width:
-            low = mid
-        else:
-            high = mid - 1
-    return text[:low].rstrip() + ELLIPSIS if low else ""
-
-
-def wrap(text: str, width: float, style: str, measure: Measure, max_lines: int) -> list[str]:
-    """Lines of at most `width`, broken between words (inside a word only when it must)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if measure(candidate, style) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        while measure(word, style) > width:  # a long link or name: break it where it must
-            cut = len(shorten(word, width, style, measure)) - 1 or 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    if len(lines) > max_lines:
-        rest = " ".join(lines[max_lines - 1 :])
-        lines = [*lines[: max_lines - 1], shorten(rest, width, style, measure)]
-    return lines
 
 
 def day_label(day: date, precision: str) -> str:

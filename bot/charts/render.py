@@ -15,15 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.charts.layout import (
-    MARK_RADIUS,
-    SPAN_WIDTH,
-    STYLES,
-    Colour,
-    Layout,
-    Rule,
-    layout_timeline,
-)
+from bot.charts.layout import MARK_RADIUS, SPAN_WIDTH, Colour, Layout, Rule, layout_timeline
+from bot.charts.text import STYLES
 from bot.models import Entry, Person
 
 RGB = tuple[int, int, int]

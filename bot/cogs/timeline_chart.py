@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import discord
 
@@ -28,7 +29,9 @@ LIST_PREFIX = "tl:list:"
 class TimelineCharts:
     """Answers with the picture; keeps recent ones by guild, data version and filters."""
 
-    def __init__(self, cache: RenderCache | None = None, draw=timeline_png) -> None:
+    def __init__(
+        self, cache: RenderCache | None = None, draw: Callable[..., bytes] = timeline_png
+    ) -> None:
         self.cache: RenderCache[tuple[bytes, str]] = cache if cache is not None else RenderCache()
         self.draw = draw
 
