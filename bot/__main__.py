@@ -84,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     database.add_parser("init", help="create, migrate and seed the database")
     database.add_parser("check", help="check integrity and print counts")
     export = database.add_parser("export", help="write everything to a new file (or stdout)")
-    export.add_argument("--format", choices=("json", "markdown"), default="json")
+    export.add_argument("--format", choices=("json", "markdown", "html"), default="json")
     export.add_argument("file", nargs="?", type=Path)
+    # html: one page to share; a server's own additions only when asked for.
+    export.add_argument("--guild", type=_guild_id, metavar="ID", help="html: add this server's own")
     export.add_argument("--force", action="store_true", help=REPLACE_HELP)
     importer = database.add_parser("import", help="add the rows of a JSON export")
     importer.add_argument("file", type=Path)
@@ -302,15 +304,18 @@ async def _db_action(
             print(f"{name}: {count}")
         return EXIT_OK if report.integrity == "ok" else EXIT_FAILURE
     if action == "export":
+        if args.guild is not None and args.format != "html":
+            raise CliError("--guild works with --format html only")
         if args.file is not None:  # refused before the work, not after
             check_destination(args.file, store.path, force=args.force)
-        data = await store.export_data()
-        if args.format == "json":
-            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if args.format == "html":
+            text = await _html_page(store, settings, args.guild)
+        elif args.format == "json":
+            text = json.dumps(await store.export_data(), ensure_ascii=False, indent=1) + "\n"
         else:
             from bot.export.markdown import render_markdown
 
-            text = render_markdown(data)
+            text = render_markdown(await store.export_data())
         if args.file is None:
             sys.stdout.write(text)
         else:
@@ -339,6 +344,20 @@ async def _db_action(
         )
         return EXIT_OK
     raise AssertionError(action)
+
+
+def _guild_id(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a server ID (a number like 1234567890)")
+    return int(text)
+
+
+async def _html_page(store: Store, settings: Settings, guild_id: int | None) -> str:
+    from bot.export.html import collect, render_html
+
+    story = load_story(settings.story_path)  # for the page's title and summary
+    entries, quotes = await collect(store, guild_id)
+    return render_html(story.title, story.summary, entries, quotes, guild_id)
 
 
 def _write_export(path: Path, text: str) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from helpers import handled_errors
 
-import bot as package
+from bot import __version__
 from bot.cogs.reader import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.ui.paging import NOT_YOURS
 
@@ -234,7 +234,7 @@ async def test_about_says_what_where_from_version_and_how_to_add(channel, member
     assert fields["People"] == str(sum(p.kind == "person" for p in story.people))
     assert "LessWrong" in fields["Where the data comes from"]
     assert "`/addupdate`" in fields["Adding updates"]
-    assert package.__version__ in embed.footer.text
+    assert __version__ in embed.footer.text
 
 
 # Who sees what

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -23,6 +23,7 @@ from bot.ui import embeds, paging
 from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply
 from bot.ui.text import fit_markdown
+from bot.ui.timeline_chart import ShowListButton, TimelineCharts
 from bot.validate import date_option
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class Reader(commands.Cog):
         paging.register("t", self.render_timeline, paging.pager_view)
         paging.register("q", self.render_quote, paging.quote_view)
         paging.register("s", self.render_search, paging.pager_view)
+        self.charts = TimelineCharts()  # /timeline view:chart
+        bot.add_dynamic_items(ShowListButton)
 
     @property
     def store(self) -> Store:
@@ -59,6 +62,7 @@ class Reader(commands.Cog):
         until="Up to this date (same forms)",
         search="Only events mentioning these words",
         private="Show the timeline only to you",
+        view="A list, five events a page (the default), or one picture of them all",
     )
     @app_commands.autocomplete(person=person_autocomplete)
     async def timeline(
@@ -69,6 +73,7 @@ class Reader(commands.Cog):
         until: app_commands.Range[str, 1, 40] | None = None,
         search: app_commands.Range[str, 1, TIMELINE_SEARCH_MAX] | None = None,
         private: bool = False,
+        view: Literal["list", "chart"] = "list",
     ) -> None:
         check_can_embed(interaction)
         who = resolve_person(self.store, person) if person is not None else None
@@ -79,6 +84,10 @@ class Reader(commands.Cog):
         if search is not None and not search.strip():
             search = None
         state = encode_timeline_state(who.id if who else None, start, end, search)
+        if view == "chart":  # with no match, the list below says so
+            filters = decode_timeline_state(state)
+            if await self.charts.send(interaction, self.store, state, filters, ephemeral=private):
+                return
         rendered = await in_time(
             interaction, self.render_timeline(interaction, state, 0), ephemeral=private
         )

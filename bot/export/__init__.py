@@ -1,1 +1,1 @@
-"""Renderings of the story for reading outside Discord."""
+"""Renderings of what the store returns, for people outside Discord (the HTML page)."""

@@ -135,6 +135,16 @@ class Store:
     async def meta(self, key: str) -> str | None:
         return await self._call(reads.meta, key)
 
+    # For the timeline chart and the HTML page (issue 15).
+
+    async def timeline_version(self, guild_id: int | None) -> str:
+        """Changes whenever this guild's timeline may have: a cache key (see reads)."""
+        return await self._call(reads.timeline_version, scope_of(guild_id))
+
+    async def all_quotes(self, guild_id: int | None) -> list[Quote]:
+        """Every quote this guild can read, in date order."""
+        return await self._call(reads.all_quotes, self._people_by_id, scope_of(guild_id))
+
     # Writes by a guild's moderators: only ever to that guild's own items.
 
     async def add_entry(

@@ -377,3 +377,37 @@ def guild_settings(conn: sqlite3.Connection, guild_id: int) -> GuildSettings:
 def meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+# Reads for the timeline chart and the HTML page (issue 15).
+
+
+def timeline_version(conn: sqlite3.Connection, scope: int) -> str:
+    """A value that changes whenever what `scope` reads in the timeline may have changed.
+
+    For caches (the chart), from index-only reads: every moderator write, and every shipped
+    change `db seed --update` makes, adds an audit row in its scope; adding, removing or
+    restoring an entry changes the visible counts; new rows (seeding, imports) raise the
+    largest id. (People are read once at start, so their names cannot change under a cache.)
+    """
+    row = conn.execute(
+        """SELECT
+            (SELECT max(id) FROM audit_log WHERE scope = 0),
+            (SELECT max(id) FROM audit_log WHERE scope = :scope),
+            (SELECT total(n) FROM entry_counts WHERE scope IN (0, :scope)),
+            (SELECT max(id) FROM entries)""",
+        {"scope": scope},
+    ).fetchone()
+    return "/".join(str(value) for value in row)
+
+
+def all_quotes(
+    conn: sqlite3.Connection, people_by_id: dict[int, Person], scope: int
+) -> list[Quote]:
+    """Every quote `scope` can read, in date order."""
+    found = conn.execute(
+        f"""SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
+        WHERE q.scope IN (0, ?) AND q.removed_at IS NULL ORDER BY q.date, q.id""",
+        (scope,),
+    ).fetchall()
+    return [rows.quote(row, people_by_id) for row in found]

@@ -1,0 +1,1 @@
+"""The timeline as a picture: layout (pure geometry, tested without drawing) and rendering."""
