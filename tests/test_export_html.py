@@ -166,7 +166,10 @@ async def test_cli_writes_a_private_file_and_never_overwrites_unasked(tmp_path, 
 
     said = ok(run(tmp_path, "db", "export", "--format", "html", str(out), **db))
     assert said == f"exported to {out}\n"
-    assert first_page_counts(out.read_text(encoding="utf-8")) == (len(story.entries), len(story.quotes))
+    assert first_page_counts(out.read_text(encoding="utf-8")) == (
+        len(story.entries),
+        len(story.quotes),
+    )
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     first = out.read_text(encoding="utf-8")
     assert "A month-long follow-up" not in first
