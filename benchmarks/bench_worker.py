@@ -27,7 +27,7 @@ from discord import app_commands
 
 from bot import create_bot
 from bot.app import StoryBot
-from bot.cogs.reader import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
+from bot.cogs.pages import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.config import Settings
 from bot.models import Cursor, TimelineFilters
 from bot.people import autocomplete as people_autocomplete

@@ -14,7 +14,7 @@ from bot import errors
 from bot.config import Settings
 from bot.store import Store
 from bot.story import load_story
-from bot.ui.paging import PageButton
+from bot.ui.pager import PageButton, Pagers
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class StoryBot(commands.Bot):
         )
         self.settings = settings
         self.synced_at_start = False
+        self.pagers = Pagers()  # filled by the cogs that open paged lists
         self._store: Store | None = None
         self.tree.on_error = self.on_app_command_error
 

@@ -15,6 +15,7 @@ from bot import errors
 from bot.cogs.announce import announce_update
 from bot.cogs.checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.cogs.common import person_choices, resolve_person
+from bot.cogs.pages import HistoryPager, HistoryState
 from bot.cogs.update_form import OpenForms, UpdateModal, answer_closed_form
 from bot.editorial import (
     CONTEXT_MAX,
@@ -27,16 +28,12 @@ from bot.editorial import (
     update_draft,
 )
 from bot.errors import UserError
-from bot.models import Entry
-from bot.ui import paging
-from bot.ui.editorial import history_embed
-from bot.ui.paging import Rendered
+from bot.models import Cursor, Entry
 from bot.ui.respond import in_time, reply, update_message
 from bot.ui.text import fit
 
 log = logging.getLogger(__name__)
 
-HISTORY_PER_PAGE = 8
 ADDUPDATE_RATE = (5, 60.0)  # posts per moderator per minute
 
 
@@ -44,14 +41,13 @@ class Moderation(commands.Cog):
     def __init__(self, bot) -> None:
         self.bot = bot
         self.open_forms = OpenForms()
-        # Each click asks again: a member who lost the role can't keep reading an open /history.
-        paging.register(
-            "h",
-            self.render_history,
-            paging.pager_view,
-            may_turn=is_moderator,
-            refusal=NOT_A_MODERATOR,
-        )
+        self.histories = HistoryPager()
+
+    async def cog_load(self) -> None:
+        self.bot.pagers.add(self.histories)
+
+    async def cog_unload(self) -> None:
+        self.bot.pagers.remove(self.histories.kind)
 
     @property
     def store(self):
@@ -332,22 +328,15 @@ class Moderation(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, id: app_commands.Range[int, 1, 2**53] | None = None
     ) -> None:
-        state = str(id) if id is not None else ""
+        state = HistoryState(id)
         rendered = await in_time(
-            interaction, self.render_history(interaction, state, 0), ephemeral=True
+            interaction, self.histories.render(interaction, state, 0, Cursor()), ephemeral=True
         )
-        if rendered.total == 0:
+        if rendered.page.total == 0:
             raise UserError(
                 "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
             )
-        await paging.send_first_page(interaction, "h", state, rendered, ephemeral=True)
-
-    async def render_history(
-        self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
-    ) -> Rendered:
-        target = int(state) if state else None
-        found = await self.store.history(interaction.guild_id, target, page, HISTORY_PER_PAGE)
-        return Rendered.of(history_embed(found, target), found)
+        await self.histories.send_first(interaction, state, rendered, ephemeral=True)
 
 
 class UndoRemoveButton(
