@@ -34,12 +34,14 @@ async def store(settings, story) -> Store:
 
 
 @pytest.fixture
-async def make_bot(settings) -> Callable[[], StoryBot]:
-    """Builds bots on the same database; closes every store at teardown (SimCord never closes bots)."""
+async def make_bot(settings) -> Callable[..., StoryBot]:
+    """Builds bots on the same database; closes every store at teardown (SimCord never closes bots).
+
+    Keyword arguments go to create_bot (e.g. fair_use)."""
     made: list[StoryBot] = []
 
-    def make() -> StoryBot:
-        made.append(create_bot(settings))
+    def make(**options) -> StoryBot:
+        made.append(create_bot(settings, **options))
         return made[-1]
 
     yield make

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import bot as package
+from bot.cogs.checks import per_guild_searches, use_fairly
 from bot.cogs.common import check_can_embed, person_choices, resolve_date, resolve_person
 from bot.cogs.pages import (
     QuotePager,
@@ -38,6 +39,11 @@ class Reader(commands.Cog):
     async def cog_unload(self) -> None:
         for pager in (self.timelines, self.quotes, self.searches):
             self.bot.pagers.remove(pager.kind)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Fair use: every command here counts for the member, before anything is read."""
+        use_fairly(self.bot.fair_use.reads, interaction.user.id)
+        return True
 
     @property
     def store(self):
@@ -123,6 +129,7 @@ class Reader(commands.Cog):
 
     @app_commands.command(description="Search every event and quote")
     @app_commands.describe(query="Words to look for")
+    @per_guild_searches()
     async def search(
         self,
         interaction: discord.Interaction,

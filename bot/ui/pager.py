@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 import discord
 
 from bot import errors
+from bot.fair_use import TooFast
 from bot.models import Cursor, Page
 from bot.ui import limits
 from bot.ui.navigation import Navigation
@@ -265,12 +266,17 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?s)pg:.*
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         refusal = None
-        if self.click is None:
-            refusal = OUT_OF_DATE
-        elif interaction.user.id != self.click.where.owner:
-            refusal = NOT_YOURS
-        elif not await self.click.pager.may_turn(interaction):
-            refusal = self.click.pager.refusal
+        try:  # fair use first: a refused click costs no read
+            interaction.client.fair_use.page_turns.use(interaction.user.id)
+        except TooFast as too_fast:
+            refusal = too_fast.sentence
+        else:
+            if self.click is None:
+                refusal = OUT_OF_DATE
+            elif interaction.user.id != self.click.where.owner:
+                refusal = NOT_YOURS
+            elif not await self.click.pager.may_turn(interaction):
+                refusal = self.click.pager.refusal
         if refusal is not None:
             await errors.send_ephemeral(interaction, refusal)
         return refusal is None
