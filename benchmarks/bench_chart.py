@@ -27,6 +27,7 @@ from bot.charts import render  # noqa: E402
 from bot.charts.cache import RenderCache  # noqa: E402
 from bot.config import DEFAULT_STORY_PATH  # noqa: E402
 from bot.models import Cursor, TimelineFilters  # noqa: E402
+from bot.pagers import TimelineState  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.story import load_story  # noqa: E402
 from bot.ui.timeline_chart import TimelineCharts  # noqa: E402
@@ -82,10 +83,10 @@ async def main(runs: int) -> None:
             for _ in range(runs):
                 charts.cache = RenderCache()  # nothing kept: the full cost
                 started = time.perf_counter()
-                await charts.picture(store, GUILD, "|||", TimelineFilters())
+                await charts.picture(store, GUILD, TimelineState())
                 served.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                await charts.picture(store, GUILD, "|||", TimelineFilters())
+                await charts.picture(store, GUILD, TimelineState())
                 cached.append(time.perf_counter() - started)
         finally:
             await store.close()

@@ -9,11 +9,15 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from bot.app import StoryBot
     from bot.config import Settings
+    from bot.fair_use import FairUse
 
 
-def create_bot(settings: Settings | None = None) -> StoryBot:
-    """Build the bot without connecting; with no settings, read them from the environment."""
+def create_bot(settings: Settings | None = None, *, fair_use: FairUse | None = None) -> StoryBot:
+    """Build the bot without connecting; with no settings, read them from the environment.
+
+    `fair_use`: the rate limiters (default: bot.fair_use's limits).
+    """
     from bot.app import StoryBot
     from bot.config import Settings
 
-    return StoryBot(settings if settings is not None else Settings.from_env())
+    return StoryBot(settings if settings is not None else Settings.from_env(), fair_use=fair_use)

@@ -11,9 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.fair_use import FairUse
 from bot.store import Store
 from bot.story import load_story
-from bot.ui.paging import PageButton
+from bot.ui.pager import PageButton, Pagers
 from bot.ui.respond import report_error
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ COMMAND_HASH_KEY = "command_tree_hash"
 
 
 class StoryBot(commands.Bot):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, fair_use: FairUse | None = None) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles for announcements; nothing privileged
         super().__init__(
@@ -34,6 +35,8 @@ class StoryBot(commands.Bot):
         )
         self.settings = settings
         self.synced_at_start = False
+        self.pagers = Pagers()  # filled by the cogs that open paged lists
+        self.fair_use = fair_use or FairUse()
         self._store: Store | None = None
         self.tree.on_error = self.on_app_command_error
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,12 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._windows)
+
+
+@dataclass
+class FairUse:
+    """The bot's limiters (one set per bot; tests pass their own to create_bot)."""
+
+    reads: RateLimiter = field(default_factory=lambda: RateLimiter(READS_PER_MEMBER))
+    page_turns: RateLimiter = field(default_factory=lambda: RateLimiter(PAGE_TURNS_PER_MEMBER))
+    searches: RateLimiter = field(default_factory=lambda: RateLimiter(SEARCHES_PER_GUILD))

@@ -44,12 +44,12 @@ async def store(settings, story) -> Store:
 
 @pytest.fixture
 async def make_bot(settings) -> Callable[..., StoryBot]:
-    """Builds bots on the same database, with `changes` to the settings; closes every store at
-    teardown (SimCord never closes bots)."""
+    """Builds bots on the same database, with `changes` to the settings (and a `fair_use` for
+    create_bot); closes every store at teardown (SimCord never closes bots)."""
     made: list[StoryBot] = []
 
-    def make(**changes) -> StoryBot:
-        made.append(create_bot(dataclasses.replace(settings, **changes)))
+    def make(*, fair_use=None, **changes) -> StoryBot:
+        made.append(create_bot(dataclasses.replace(settings, **changes), fair_use=fair_use))
         return made[-1]
 
     yield make

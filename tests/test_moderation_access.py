@@ -9,7 +9,7 @@ import discord
 import pytest
 from helpers import guild_entries, handled_errors, submit_form_as
 
-from bot.permissions import MODERATOR_COMMANDS, NOT_A_MODERATOR
+from bot.checks import MODERATOR_COMMANDS, NOT_A_MODERATOR
 from bot.ui.update_form import FORM_CLOSED, FORM_TIMEOUT_S, NOT_YOUR_FORM
 
 

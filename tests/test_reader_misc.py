@@ -9,8 +9,8 @@ import pytest
 from helpers import handled_errors
 
 from bot import __version__
-from bot.cogs.reader import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
-from bot.ui.paging import NOT_YOURS
+from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
+from bot.ui.pager import NOT_YOURS
 
 
 @pytest.fixture

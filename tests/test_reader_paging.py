@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.cogs.reader import TIMELINE_PER_PAGE
+from bot.pagers import TIMELINE_PER_PAGE
 from bot.ui import limits
-from bot.ui.paging import NOT_YOURS
+from bot.ui.pager import NOT_YOURS
 
 ENTRY_ID = re.compile(r"\*\* `#(\d+)`")
 

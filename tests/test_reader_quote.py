@@ -11,7 +11,7 @@ from helpers import handled_errors
 
 from bot.config import Settings
 from bot.ui import limits
-from bot.ui.paging import NOT_YOURS
+from bot.ui.pager import NOT_YOURS
 
 
 def quotes_of(story, slug: str) -> list:

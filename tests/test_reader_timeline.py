@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from helpers import handled_errors
 
-from bot.cogs.reader import TIMELINE_PER_PAGE
+from bot.pagers import TIMELINE_PER_PAGE
 
 ACCEPTED_FORMS = ("2024-05-17", "2024-05", "May 17 2024", "17 May 2024")
 BLOCK_TITLE = re.compile(r"^\*\*(?P<date>[^*]+?) · .+\*\* `#(?P<id>\d+)`", re.MULTILINE)

@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import MODERATOR_COMMANDS
 from bot.errors import UserError
-from bot.permissions import MODERATOR_COMMANDS
 from bot.ui.moderation import settings_embed
 from bot.ui.respond import in_time, reply
 

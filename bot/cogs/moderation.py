@@ -12,14 +12,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.errors import UserError
-from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Entry
+from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Cursor, Entry
 from bot.options import ItemId, person_choices, resolve_person
-from bot.permissions import NOT_A_MODERATOR, is_moderator, moderator_only
-from bot.ui import limits, paging
+from bot.pagers import HistoryPager, HistoryState
+from bot.ui import limits
 from bot.ui.announce import announce_update
-from bot.ui.moderation import history_embed
-from bot.ui.paging import Rendered
 from bot.ui.respond import in_time, reply, report_error, send_ephemeral, update_message
 from bot.ui.text import fit_markdown, fit_plain
 from bot.ui.update_form import OpenForms, UpdateModal, answer_closed_form
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HISTORY_PER_PAGE = 8
 ADDUPDATE_RATE = (5, 60.0)  # posts per moderator per minute
 
 
@@ -45,14 +43,13 @@ class Moderation(commands.Cog):
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
         self.open_forms = OpenForms()
-        # Each click asks again: a member who lost the role can't keep reading an open /history.
-        paging.register(
-            "h",
-            self.render_history,
-            paging.pager_view,
-            may_turn=is_moderator,
-            refusal=NOT_A_MODERATOR,
-        )
+        self.histories = HistoryPager()
+
+    async def cog_load(self) -> None:
+        self.bot.pagers.add(self.histories)
+
+    async def cog_unload(self) -> None:
+        self.bot.pagers.remove(self.histories.kind)
 
     @property
     def store(self) -> Store:
@@ -330,22 +327,15 @@ class Moderation(commands.Cog):
     @app_commands.describe(id="Only the history of this entry or quote number")
     @moderator_only()
     async def history(self, interaction: discord.Interaction, id: ItemId | None = None) -> None:
-        state = str(id) if id is not None else ""
+        state = HistoryState(id)
         rendered = await in_time(
-            interaction, self.render_history(interaction, state, 0), ephemeral=True
+            interaction, self.histories.render(interaction, state, 0, Cursor()), ephemeral=True
         )
-        if rendered.total == 0:
+        if rendered.page.total == 0:
             raise UserError(
                 "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
             )
-        await paging.send_first_page(interaction, "h", state, rendered, ephemeral=True)
-
-    async def render_history(
-        self, interaction: discord.Interaction, state: str, page: int, cursor: str = ""
-    ) -> Rendered:
-        target = int(state) if state else None
-        found = await self.store.history(interaction.guild_id, target, page, HISTORY_PER_PAGE)
-        return Rendered.of(history_embed(found, target), found)
+        await self.histories.send_first(interaction, state, rendered, ephemeral=True)
 
 
 class UndoRemoveButton(

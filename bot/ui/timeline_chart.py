@@ -14,9 +14,10 @@ from bot.dates import format_date
 from bot.errors import UserError
 from bot.models import Cursor, TimelineFilters
 from bot.options import check_can_embed
+from bot.pagers import TimelinePager, TimelineState
 from bot.store import Store
-from bot.ui import limits, paging
-from bot.ui.respond import in_time, reply, report_error
+from bot.ui.pager import OUT_OF_DATE
+from bot.ui.respond import in_time, reply, report_error, send_ephemeral
 from bot.ui.text import fit_plain
 
 READ_CAP = 200  # entries read for one picture: more than ever fit (the layout stops at its height)
@@ -38,8 +39,7 @@ class TimelineCharts:
         self,
         interaction: discord.Interaction,
         store: Store,
-        state: str,
-        filters: TimelineFilters,
+        state: TimelineState,
         *,
         ephemeral: bool,
     ) -> bool:
@@ -49,7 +49,7 @@ class TimelineCharts:
                 "I can't attach pictures in this channel. A server admin can give me the "
                 "**Attach Files** permission here, or use `/timeline` without `view:chart`."
             )
-        work = self.picture(store, interaction.guild_id, state, filters)
+        work = self.picture(store, interaction.guild_id, state)
         found = await in_time(interaction, work, ephemeral=ephemeral)
         if found is None:
             return False
@@ -61,9 +61,10 @@ class TimelineCharts:
         return True
 
     async def picture(
-        self, store: Store, guild_id: int | None, state: str, filters: TimelineFilters
+        self, store: Store, guild_id: int | None, state: TimelineState
     ) -> tuple[bytes, str] | None:
         """(PNG, alt text); drawn again only when the data's version or the filters differ."""
+        filters = state.filters
         key = (guild_id, await store.timeline_version(guild_id), state)
         if (kept := self.cache.get(key)) is not None:
             return kept
@@ -107,29 +108,35 @@ class ShowListButton(
 ):
     """Under the picture: the same events as the text list, shown to whoever clicks."""
 
-    def __init__(self, state: str) -> None:
-        custom_id = LIST_PREFIX + state
-        assert len(custom_id) <= limits.CUSTOM_ID, custom_id  # /timeline caps its options
+    def __init__(self, state: TimelineState | None, custom_id: str = "") -> None:
+        # Shorter than the page buttons' custom_id, which TimelineState's caps keep within 100.
+        custom_id = LIST_PREFIX + state.encode() if state is not None else custom_id
         super().__init__(
             discord.ui.Button(
                 label="Show as list", style=discord.ButtonStyle.secondary, custom_id=custom_id
             )
         )
-        self.state = state
+        self.state = state  # None: the custom_id is out of date
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> ShowListButton:
-        return cls(match["state"])
+        try:
+            return cls(TimelineState.decode(match["state"]))
+        except ValueError:
+            return cls(None, item.custom_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         # discord.py only logs errors raised here, so answer the member ourselves.
+        if self.state is None:
+            await send_ephemeral(interaction, OUT_OF_DATE)
+            return
         try:
             check_can_embed(interaction)
-            reader = interaction.client.get_cog("Reader")
-            work = reader.render_timeline(interaction, self.state, 0)
+            timelines = interaction.client.pagers.get(TimelinePager.kind)
+            work = timelines.render(interaction, self.state, 0, Cursor())
             rendered = await in_time(interaction, work, ephemeral=True)
-            await paging.send_first_page(interaction, "t", self.state, rendered, ephemeral=True)
+            await timelines.send_first(interaction, self.state, rendered, ephemeral=True)
         except Exception as error:
             await report_error(interaction, error, f"Button {self.custom_id!r}")

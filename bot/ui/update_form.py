@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 import discord
 
+from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.errors import UserError
 from bot.models import HEADLINE_MAX, TEXT_MAX
-from bot.permissions import NOT_A_MODERATOR, is_moderator
 from bot.ui.respond import report_error, send_ephemeral
 
 FORM_TIMEOUT_S = 30 * 60

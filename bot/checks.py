@@ -1,14 +1,21 @@
-"""Who may use the moderator commands: Manage Messages, OR the guild's configured moderator role.
+"""Who may use a command, checked before it runs.
 
-Discord hides these commands from members without Manage Messages (default_permissions),
-but server admins can change that in Server Settings > Integrations, so every moderator
-command checks again at run time.
+Moderator commands: Manage Messages, OR the guild's configured moderator role. Discord hides
+them from members without Manage Messages (default_permissions), but server admins can change
+that in Server Settings > Integrations, so every moderator command checks again at run time.
+
+Fair use: how often a member or a server may make the bot read (bot.fair_use), checked before
+the command touches the store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import discord
 from discord import app_commands
+
+from bot.fair_use import RateLimiter, TooFast
 
 NOT_A_MODERATOR = (
     "Only moderators can do this: you need the Manage Messages permission "
@@ -49,3 +56,26 @@ def moderator_only():
         return app_commands.check(predicate)(command)
 
     return decorate
+
+
+class SlowDown(app_commands.CheckFailure):
+    """A fair-use limit was reached; the message says when to try again."""
+
+
+def use_fairly(limiter: RateLimiter, key: Hashable) -> None:
+    """Count one use, or raise SlowDown (answered privately, like any failed check)."""
+    try:
+        limiter.use(key)
+    except TooFast as too_fast:
+        raise SlowDown(too_fast.sentence) from None
+
+
+def per_guild_searches():
+    """Decorator: everyone's full-text searches in one server count against one limit."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        key = interaction.guild_id or ("dm", interaction.user.id)
+        use_fairly(interaction.client.fair_use.searches, key)
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,240 @@
+"""Every paged list the bot shows: what its buttons carry (a state with its caps) and how a
+page of it is rendered. The commands that open them are in reader.py and moderation.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+import discord
+
+from bot.checks import NOT_A_MODERATOR, is_moderator
+from bot.dates import format_date
+from bot.models import Cursor, Page, TimelineFilters
+from bot.store import Store
+from bot.ui import embeds
+from bot.ui.moderation import history_embed
+from bot.ui.navigation import by_key, by_number, one_by_one
+from bot.ui.pager import (
+    ID_MAX,
+    Pager,
+    Rendered,
+    b36,
+    decode_day,
+    encode_day,
+    parse_b36,
+    parse_decimal,
+)
+from bot.ui.text import fit_markdown
+
+TIMELINE_PER_PAGE = 5
+SEARCH_PER_PAGE = 5
+HISTORY_PER_PAGE = 8
+
+# People come from the story file and are kept in memory (a few dozen): three base-36 digits.
+PERSON_ID_MAX = 36**3 - 1
+
+
+def check_person(person_id: int | None) -> None:
+    if person_id is not None and not 0 < person_id <= PERSON_ID_MAX:
+        raise ValueError(f"person id out of range: {person_id}")
+
+
+def check_text(text: str | None, cap: int, *, optional: bool = True) -> None:
+    """Text options are stored in the buttons' custom_ids, so each state caps its own."""
+    if text is None and optional:
+        return
+    if text is None or not 0 < len(text) <= cap:
+        raise ValueError(f"text outside 1..{cap} characters")
+
+
+# /timeline
+
+
+@dataclass(frozen=True)
+class TimelineState:
+    """/timeline's filters, as ``{person}|{since}|{until}|{search}`` (numbers in base 36)."""
+
+    SEARCH_MAX: ClassVar[int] = 38  # the longest custom_id is then exactly 100 characters
+
+    person_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    search: str | None = None
+
+    def __post_init__(self) -> None:
+        check_person(self.person_id)
+        check_text(self.search, self.SEARCH_MAX)
+
+    @property
+    def filters(self) -> TimelineFilters:
+        return TimelineFilters(self.person_id, self.since, self.until, self.search)
+
+    def encode(self) -> str:
+        person = b36(self.person_id) if self.person_id is not None else ""
+        return f"{person}|{encode_day(self.since)}|{encode_day(self.until)}|{self.search or ''}"
+
+    @classmethod
+    def decode(cls, text: str) -> TimelineState:
+        if text.count("|") < 3:
+            raise ValueError("not a timeline state")
+        person, since, until, search = text.split("|", 3)
+        return cls(
+            parse_b36(person, PERSON_ID_MAX) if person else None,
+            decode_day(since),
+            decode_day(until),
+            search or None,
+        )
+
+
+def describe_filters(store: Store, state: TimelineState) -> str:
+    parts = []
+    if state.person_id is not None:
+        who = store.person(state.person_id)
+        parts.append(f"events with {who.name if who else 'that person'}")
+    if state.since:
+        parts.append(f"from {format_date(state.since)}")
+    if state.until:
+        parts.append(f"up to {format_date(state.until)}")
+    if state.search:
+        parts.append(f"mentioning “{fit_markdown(state.search, 40)}”")
+    return ", ".join(parts)
+
+
+class TimelinePager(Pager[TimelineState]):
+    kind = "t"
+    State = TimelineState
+    navigation = by_key
+
+    async def render(
+        self, interaction: discord.Interaction, state: TimelineState, page: int, cursor: Cursor
+    ) -> Rendered:
+        store = interaction.client.store
+        found = await store.timeline(
+            interaction.guild_id, state.filters, cursor, TIMELINE_PER_PAGE, page
+        )
+        return Rendered(embeds.timeline_embed(found, describe_filters(store, state)), found)
+
+
+# /quote
+
+
+@dataclass(frozen=True)
+class QuoteState:
+    """/quote's person and search, as ``{person id}|{search}``."""
+
+    SEARCH_MAX: ClassVar[int] = 40
+
+    person_id: int
+    search: str | None = None
+
+    def __post_init__(self) -> None:
+        check_person(self.person_id)
+        check_text(self.search, self.SEARCH_MAX)
+
+    def encode(self) -> str:
+        return f"{self.person_id}|{self.search or ''}"
+
+    @classmethod
+    def decode(cls, text: str) -> QuoteState:
+        person, bar, search = text.partition("|")
+        if not bar:
+            raise ValueError("not a quote state")
+        return cls(parse_decimal(person, PERSON_ID_MAX), search or None)
+
+
+class QuotePager(Pager[QuoteState]):
+    """One quote per page: the page number is the quote's place in the person's list."""
+
+    kind = "q"
+    State = QuoteState
+    navigation = one_by_one
+
+    async def render(
+        self, interaction: discord.Interaction, state: QuoteState, page: int, cursor: Cursor
+    ) -> Rendered:
+        store = interaction.client.store
+        found = await store.quote_at(interaction.guild_id, state.person_id, page, state.search)
+        if not found.items:
+            who = store.person(state.person_id)
+            gone = f"No quotes from {who.name if who else 'them'} any more."
+            return Rendered(discord.Embed(description=gone), Page((), 0, 0, 1))
+        return Rendered(embeds.quote_embed(found, state.search), found)
+
+
+# /search
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """/search's query, as typed."""
+
+    QUERY_MAX: ClassVar[int] = 60
+
+    query: str
+
+    def __post_init__(self) -> None:
+        check_text(self.query, self.QUERY_MAX, optional=False)
+
+    def encode(self) -> str:
+        return self.query
+
+    @classmethod
+    def decode(cls, text: str) -> SearchState:
+        return cls(text)
+
+
+class SearchPager(Pager[SearchState]):
+    kind = "s"
+    State = SearchState
+    navigation = by_number
+
+    async def render(
+        self, interaction: discord.Interaction, state: SearchState, page: int, cursor: Cursor
+    ) -> Rendered:
+        found = await interaction.client.store.search(
+            interaction.guild_id, state.query, page, SEARCH_PER_PAGE
+        )
+        return Rendered(embeds.search_embed(found, state.query), found)
+
+
+# /history
+
+
+@dataclass(frozen=True)
+class HistoryState:
+    """/history's entry or quote number, or "" for everything."""
+
+    target_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.target_id is not None and not 0 < self.target_id <= ID_MAX:
+            raise ValueError(f"id out of range: {self.target_id}")
+
+    def encode(self) -> str:
+        return str(self.target_id) if self.target_id is not None else ""
+
+    @classmethod
+    def decode(cls, text: str) -> HistoryState:
+        return cls(parse_decimal(text, ID_MAX) if text else None)
+
+
+class HistoryPager(Pager[HistoryState]):
+    """Each click asks again: a member who lost the role can't keep reading an open /history."""
+
+    kind = "h"
+    State = HistoryState
+    navigation = by_number
+    refusal = NOT_A_MODERATOR
+
+    async def may_turn(self, interaction: discord.Interaction) -> bool:
+        return await is_moderator(interaction)
+
+    async def render(
+        self, interaction: discord.Interaction, state: HistoryState, page: int, cursor: Cursor
+    ) -> Rendered:
+        found = await interaction.client.store.history(
+            interaction.guild_id, state.target_id, page, HISTORY_PER_PAGE
+        )
+        return Rendered(history_embed(found, state.target_id), found)
