@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.fair_use import FairUse
+from bot.lifecycle import InFlight
 from bot.store import Store
 from bot.story import load_story
 from bot.ui.pager import PageButton, Pagers
@@ -23,6 +24,12 @@ EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.guild_config")
 COMMAND_HASH_KEY = "command_tree_hash"
 
 
+class StoryTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.client.in_flight.add_current()  # a stop waits for this command's answer
+        return True
+
+
 class StoryBot(commands.Bot):
     def __init__(self, settings: Settings, *, fair_use: FairUse | None = None) -> None:
         intents = discord.Intents.none()
@@ -32,8 +39,10 @@ class StoryBot(commands.Bot):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=StoryTree,
         )
         self.settings = settings
+        self.in_flight = InFlight()
         self.synced_at_start = False
         self.pagers = Pagers()  # filled by the cogs that open paged lists
         self.fair_use = fair_use or FairUse()

@@ -25,7 +25,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot import __main__ as cli
+from bot import cli
 
 NETWORK_ATTEMPTED = "OFFLINE-BOT: network attempted"
 WRITERS = 4

@@ -172,8 +172,15 @@ async def test_export_to_stdout_and_as_markdown(tmp_path, db, story):
     for quote in story.quotes:
         assert quote.text in markdown
     assert "— TechCrunch (reporting), " in markdown
-    assert f"Guild-only note (added in server {GUILD})" in markdown
-    assert "Removed later" not in markdown
+    assert "Guild-only note" not in markdown  # the shipped story alone, without --guild
+
+    guild = ok(run(tmp_path, "db", "export", "--format", "markdown", "--guild", str(GUILD), **db))
+    assert f"Guild-only note (added in server {GUILD})" in guild
+    assert "Removed later" not in guild
+    assert all(entry.headline in guild for entry in story.entries)
+
+    refused = one_line_failure(run(tmp_path, "db", "export", "--guild", str(GUILD), **db))
+    assert "--guild works with --format markdown or html" in refused
 
 
 async def test_backup_is_a_usable_copy_and_never_overwrites(tmp_path, db, story):

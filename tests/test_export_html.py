@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from test_cli import GUILD, ok, one_line_failure, run
 
-from bot.export.html import collect, render_html, safe_url
+from bot.cli.db import story_seen_by
+from bot.export.html import render_html, safe_url
 from bot.store import Store
 
 HOSTILE_HEADLINE = '<script>alert("headline")</script> & <b>bold</b>'
@@ -61,7 +62,7 @@ def db(tmp_path) -> dict[str, str]:
 
 
 async def page_for(store: Store, story, guild: int | None) -> str:
-    entries, quotes = await collect(store, guild)
+    entries, quotes = await story_seen_by(store, guild)
     return render_html(story.title, story.summary, entries, quotes, guild)
 
 
@@ -207,7 +208,7 @@ async def test_cli_writes_a_private_file_and_never_overwrites_unasked(tmp_path, 
         (["--format", "html", "--guild", "abc"], "not a server ID"),
         (["--format", "html", "--guild", "0"], "not a server ID"),
         (["--format", "html", "--guild", "-5"], "not a server ID"),
-        (["--guild", "5"], "--guild works with --format html only"),
+        (["--guild", "5"], "--guild works with --format markdown or html"),
         (["--format", "html", "missing-folder/story.html"], "cannot write"),
     ],
 )

@@ -13,8 +13,9 @@ import pytest
 from test_demo_browser import CHROMIUM_ARGS, find_chromium, unavailable
 from test_export_html import GUILD, HOSTILE_BODY, HOSTILE_HEADLINE, HOSTILE_QUOTE, add_hostile
 
+from bot.cli.db import story_seen_by
 from bot.config import PROJECT_ROOT
-from bot.export.html import collect, render_html
+from bot.export.html import render_html
 
 DOCS_SCREENSHOT = PROJECT_ROOT / "docs" / "export-html.png"
 PHONE = {"width": 390, "height": 844}
@@ -54,7 +55,7 @@ def one_line(text: str) -> str:
 async def exported(request, store, story, tmp_path):
     """The page `db export --format html [--guild]` writes; the guild has hostile additions."""
     await add_hostile(store)
-    entries, quotes = await collect(store, request.param)
+    entries, quotes = await story_seen_by(store, request.param)
     path = tmp_path / "story.html"
     page = render_html(story.title, story.summary, entries, quotes, request.param)
     path.write_text(page, "utf-8")

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import __main__ as cli
+from bot.exit_codes import EXIT_OK
+from bot.lifecycle import SESSION_END_S, InFlight
 from bot.models import Cursor, TimelineFilters
 from bot.store import Store, writes
 
@@ -112,7 +113,7 @@ def test_a_signal_during_writes_stops_cleanly(tmp_path, signum):
         after.append(line)
     stderr = bot.stderr.read()
 
-    assert code == cli.EXIT_OK, stderr
+    assert code == EXIT_OK, stderr
     assert "Traceback" not in stderr and "ERROR" not in stderr, stderr
     assert f"{signum.name}: stopping" in stderr
     assert "store closed: True" in after
@@ -131,14 +132,14 @@ def test_a_signal_during_login_stops_cleanly(tmp_path):
     try:
         assert bot.stdout.readline() == "logging in\n"  # the store was checked and closed
         bot.send_signal(signal.SIGTERM)
-        code = bot.wait(timeout=cli.SESSION_END_S / 2)  # the closed session ends the login
+        code = bot.wait(timeout=SESSION_END_S / 2)  # the closed session ends the login
     finally:
         if bot.poll() is None:
             bot.kill()
             bot.wait()
     stderr = bot.stderr.read()
 
-    assert code == cli.EXIT_OK, stderr
+    assert code == EXIT_OK, stderr
     assert "Traceback" not in stderr and "error" not in stderr.lower(), stderr
     assert sorted(p.name for p in database.parent.iterdir()) == ["bot.db"]
 
@@ -155,32 +156,56 @@ async def test_commands_in_flight_are_answered_before_the_bot_closes(
         return real_add_entry(*args)
 
     monkeypatch.setattr(writes, "add_entry", held_add_entry)
+    in_flight = simcord_env.bot.in_flight
     command = asyncio.create_task(moderator.slash(channel, "addupdate", text="Late-breaking"))
     for _ in range(200):
         await asyncio.sleep(0.005)
-        if any(t.get_name().startswith(cli.HANDLER_TASKS) for t in asyncio.all_tasks()):
+        if len(in_flight):
             break
     else:
-        pytest.fail("no interaction handler task seen: did discord.py rename its tasks?")
+        pytest.fail("the command never counted as in flight")
 
-    waiting = asyncio.create_task(cli.finish_handlers(5))
+    waiting = asyncio.create_task(in_flight.finish(5))
     await asyncio.sleep(0.1)
     assert not waiting.done()
     gate.set()
-    await asyncio.wait_for(waiting, 5)
+    assert await asyncio.wait_for(waiting, 5) == 0
 
     result = await command
     assert "Late-breaking" in str(channel.last_message.embeds[0].to_dict())
     assert result.response is not None
+    assert len(in_flight) == 0
 
 
-async def test_finish_handlers_gives_up_after_its_timeout():
+async def test_a_page_turn_in_flight_is_waited_for_too(simcord_env, channel, member):
+    in_flight = simcord_env.bot.in_flight
+    first = await member.slash(channel, "timeline")
+    seen = []
+    real_timeline = simcord_env.bot.store.timeline
+
+    async def watched_timeline(*args, **kwargs):
+        seen.append(len(in_flight))  # the click's task is in flight while it reads
+        return await real_timeline(*args, **kwargs)
+
+    simcord_env.bot.store.timeline = watched_timeline
+    try:
+        await member.click(first.response, label="Next ›")
+    finally:
+        del simcord_env.bot.store.timeline
+    assert seen == [1]
+    assert len(in_flight) == 0
+
+
+async def test_finishing_gives_up_after_its_timeout():
     async def stuck() -> None:
+        in_flight.add_current()
         await asyncio.sleep(60)
 
-    handler = asyncio.create_task(stuck(), name="CommandTree-invoker")
+    in_flight = InFlight()
+    handler = asyncio.create_task(stuck())
+    await asyncio.sleep(0)
     started = time.monotonic()
-    await cli.finish_handlers(0.2)
+    assert await in_flight.finish(0.2) == 1
     assert 0.15 < time.monotonic() - started < 2
     assert not handler.done()
     handler.cancel()

@@ -23,8 +23,10 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot import __main__ as cli
+from bot.cli import main
 from bot.config import DEFAULT_STORY_PATH
+from bot.exit_codes import EXIT_CONFIG, EXIT_FAILURE, EXIT_LOGIN
+from bot.lifecycle import REFUSED_TOKEN
 from bot.store import Store, StoreError
 from bot.store.db import latest_version, verify
 from bot.story import load_story
@@ -194,7 +196,7 @@ def test_a_startup_problem_is_one_line_before_any_network(tmp_path, seeded_db, c
     env, expected = case(tmp_path, seeded_db)
     before = snapshot(tmp_path)
 
-    message = error_line(run_offline(tmp_path, command, **env), cli.EXIT_CONFIG)
+    message = error_line(run_offline(tmp_path, command, **env), EXIT_CONFIG)
 
     for words in expected:
         assert words in message
@@ -204,7 +206,7 @@ def test_a_startup_problem_is_one_line_before_any_network(tmp_path, seeded_db, c
 def test_with_good_files_it_gets_as_far_as_logging_in(tmp_path):
     """The control: the cases above failed before the network, not for want of it."""
     result = run_offline(tmp_path, DATABASE_PATH=str(tmp_path / "data" / "bot.db"))
-    assert result.returncode == cli.EXIT_FAILURE  # worth a restart: the network may come back
+    assert result.returncode == EXIT_FAILURE  # worth a restart: the network may come back
     assert NETWORK_ATTEMPTED in result.stderr
     assert result.stderr.splitlines()[-1].startswith("error: cannot reach Discord")
     assert (tmp_path / "data" / "bot.db").is_file()  # created and seeded before logging in
@@ -212,7 +214,7 @@ def test_with_good_files_it_gets_as_far_as_logging_in(tmp_path):
 
 def test_a_missing_token_says_how_to_set_it(tmp_path):
     result = run_offline(tmp_path, token=None, DATABASE_PATH=str(tmp_path / "bot.db"))
-    message = error_line(result, cli.EXIT_CONFIG)
+    message = error_line(result, EXIT_CONFIG)
     assert "DISCORD_TOKEN" in message and ".env" in message and "Reset Token" in message
     assert snapshot(tmp_path) == {}
 
@@ -224,7 +226,7 @@ def test_a_missing_token_says_how_to_set_it(tmp_path):
 )
 def test_a_malformed_token_is_refused_without_echoing_it(tmp_path, token):
     result = run_offline(tmp_path, token=token, DATABASE_PATH=str(tmp_path / "bot.db"))
-    message = error_line(result, cli.EXIT_CONFIG)
+    message = error_line(result, EXIT_CONFIG)
     assert message.startswith("error: DISCORD_TOKEN ")
     assert token[:12] not in message and token[-12:] not in message
     assert snapshot(tmp_path) == {}
@@ -232,14 +234,14 @@ def test_a_malformed_token_is_refused_without_echoing_it(tmp_path, token):
 
 def test_a_refused_token_exits_3_in_one_line(tmp_path):
     result = run_offline(tmp_path, mode="refuse", DATABASE_PATH=str(tmp_path / "bot.db"))
-    message = error_line(result, cli.EXIT_LOGIN)
-    assert message == f"error: {cli.REFUSED_TOKEN}"
+    message = error_line(result, EXIT_LOGIN)
+    assert message == f"error: {REFUSED_TOKEN}"
     assert TOKEN[:16] not in result.stdout + result.stderr
 
 
 @pytest.fixture
 def in_process(tmp_path, monkeypatch):
-    """Run cli.main() here: settings only from the environment, the root logger restored."""
+    """Run main() here: settings only from the environment, the root logger restored."""
     for name in ("STORY_PATH", "DEV_GUILD_ID", "DISCORD_APPLICATION_ID", "LOG_LEVEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
@@ -262,10 +264,10 @@ def test_login_failure_maps_to_exit_3(in_process, capsys, command):
 
     in_process.setattr(discord.http.HTTPClient, "static_login", refused)
 
-    assert cli.main(command) == cli.EXIT_LOGIN
+    assert main(command) == EXIT_LOGIN
 
     assert logins == [TOKEN]
-    assert capsys.readouterr().err.splitlines()[-1] == f"error: {cli.REFUSED_TOKEN}"
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: {REFUSED_TOKEN}"
 
 
 def test_the_store_is_ready_before_the_login(in_process, tmp_path):
@@ -277,7 +279,7 @@ def test_the_store_is_ready_before_the_login(in_process, tmp_path):
         raise discord.LoginFailure("refused")
 
     in_process.setattr(discord.http.HTTPClient, "static_login", login)
-    assert cli.main([]) == cli.EXIT_LOGIN
+    assert main([]) == EXIT_LOGIN
     assert seen == [["bot.db"]]  # closed again (no -wal): the bot reopens it in setup_hook
 
 
@@ -309,8 +311,8 @@ def test_damage_startup_would_miss_is_found_by_the_quick_check(tmp_path, seeded_
 )
 def test_usage_errors_are_one_line_with_exit_code_2(capsys, args, words):
     with pytest.raises(SystemExit) as exited:
-        cli.main(args)
-    assert exited.value.code == cli.EXIT_CONFIG
+        main(args)
+    assert exited.value.code == EXIT_CONFIG
     printed = capsys.readouterr()
     assert printed.out == ""
     lines = printed.err.splitlines()
@@ -320,7 +322,7 @@ def test_usage_errors_are_one_line_with_exit_code_2(capsys, args, words):
 
 def test_help_still_prints_the_usage(capsys):
     with pytest.raises(SystemExit) as exited:
-        cli.main(["db", "--help"])
+        main(["db", "--help"])
     assert exited.value.code == 0
     assert "backup" in capsys.readouterr().out
 
@@ -351,7 +353,7 @@ def test_a_backup_cut_short_by_the_disk_leaves_no_file(tmp_path, seeded_db):
         preexec_fn=small_disk,
     )
 
-    message = error_line(result, cli.EXIT_CONFIG)
+    message = error_line(result, EXIT_CONFIG)
     assert str(destination) in message
     assert list(destination.parent.iterdir()) == []  # no copy, no .partial, no -journal
 

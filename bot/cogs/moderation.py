@@ -361,6 +361,7 @@ class UndoRemoveButton(
         return cls(int(match["id"]), int(match["owner"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.client.in_flight.add_current()  # a stop waits for this answer
         if interaction.user.id != self.owner:
             await send_ephemeral(interaction, "Only the moderator who removed it can undo this.")
             return False

@@ -13,10 +13,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from bot.dates import format_date
-from bot.models import Cursor, Entry, Quote, Source, TimelineFilters
-from bot.store import Store
-
-PAGE_SIZE = 500  # entries read per store call while collecting
+from bot.models import Entry, Quote, Source
 
 STYLE = """
 :root { color-scheme: light dark; --text: #1d1f23; --muted: #5c6370; --line: #d6d9de;
@@ -67,20 +64,6 @@ footer { margin-top: 3rem; font-size: .85rem; color: var(--muted); }
     overflow-wrap: anywhere; }
 }
 """
-
-
-async def collect(store: Store, guild_id: int | None) -> tuple[list[Entry], list[Quote]]:
-    """The timeline and the quotes a guild sees (None: the shipped story alone)."""
-    entries: list[Entry] = []
-    cursor = Cursor()
-    while True:
-        page = await store.timeline(guild_id, TimelineFilters(), cursor, PAGE_SIZE)
-        entries += page.items
-        if not page.items or not page.has_next:
-            break
-        last = page.items[-1]
-        cursor = Cursor(after=(last.date, last.id))
-    return entries, await store.all_quotes(guild_id)
 
 
 def safe_url(url: str | None) -> str | None:

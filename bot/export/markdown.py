@@ -1,55 +1,40 @@
-"""The database export rendered as a readable Markdown document (for `db export --format markdown`)."""
+"""The story a guild sees, as a readable Markdown document (`db export --format markdown`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 
 from bot.dates import format_date
-from bot.models import OUTLET
+from bot.models import Entry, Quote, Source
 
 
-def render_markdown(data: dict) -> str:
-    tables = data["tables"]
-    people = {p["id"]: p for p in tables["people"]}
-    sources = {s["id"]: s for s in tables["sources"]}
-    entry_people: dict[int, list[str]] = {}
-    for link in sorted(tables["entry_people"], key=lambda r: r["position"]):
-        entry_people.setdefault(link["entry_id"], []).append(people[link["person_id"]]["name"])
-    entry_sources: dict[int, list[str]] = {}
-    for link in sorted(tables["entry_sources"], key=lambda r: r["position"]):
-        entry_sources.setdefault(link["entry_id"], []).append(_source(sources[link["source_id"]]))
-
+def render_markdown(entries: Sequence[Entry], quotes: Sequence[Quote]) -> str:
+    """Entries in date order, then quotes by speaker; each with its sources and provenance."""
     lines = ["# Timeline", ""]
-    for entry in sorted(tables["entries"], key=lambda e: (e["date"], e["id"])):
-        if entry["removed_at"]:
-            continue
-        day = format_date(date.fromisoformat(entry["date"]), entry["precision"])
-        scope = "" if entry["scope"] == 0 else f" (added in server {entry['scope']})"
+    for entry in entries:
+        day = format_date(entry.date, entry.precision)
+        scope = "" if entry.shipped else f" (added in server {entry.scope})"
+        lines += [f"## {day}: {entry.headline}{scope}", "", f"#{entry.id}. {entry.body}", ""]
+        if entry.people:
+            lines += ["People: " + ", ".join(p.name for p in entry.people), ""]
+        if entry.sources:
+            lines += ["Sources: " + "; ".join(_source(s) for s in entry.sources), ""]
+        if entry.provenance:
+            lines += [f"Sourcing: {entry.provenance}", ""]
+    lines += ["# Quotes", ""]
+    for quote in sorted(quotes, key=lambda q: (q.person.id, q.date, q.id)):
+        who = quote.person.name + (" (reporting)" if quote.person.is_outlet else "")
+        source = _source(quote.source) if quote.source else "no source"
         lines += [
-            f"## {day}: {entry['headline']}{scope}",
+            f"> {quote.text}",
             "",
-            f"#{entry['id']}. {entry['body']}",
+            f"— {who}, {quote.context}, {format_date(quote.date)} ({source})",
             "",
         ]
-        if entry["id"] in entry_people:
-            lines += ["People: " + ", ".join(entry_people[entry["id"]]), ""]
-        if entry["id"] in entry_sources:
-            lines += ["Sources: " + "; ".join(entry_sources[entry["id"]]), ""]
-        if entry["provenance"]:
-            lines += [f"Sourcing: {entry['provenance']}", ""]
-    lines += ["# Quotes", ""]
-    for quote in sorted(tables["quotes"], key=lambda q: (q["person_id"], q["date"], q["id"])):
-        if quote["removed_at"]:
-            continue
-        speaker = people[quote["person_id"]]
-        who = speaker["name"] + (" (reporting)" if speaker["kind"] == OUTLET else "")
-        day = format_date(date.fromisoformat(quote["date"]))
-        source = _source(sources[quote["source_id"]]) if quote["source_id"] else "no source"
-        lines += [f"> {quote['text']}", "", f"— {who}, {quote['context']}, {day} ({source})", ""]
-        if quote["provenance"]:
-            lines += [f"Sourcing: {quote['provenance']}", ""]
+        if quote.provenance:
+            lines += [f"Sourcing: {quote.provenance}", ""]
     return "\n".join(lines)
 
 
-def _source(source: dict) -> str:
-    return f"[{source['name']}]({source['url']})" if source["url"] else source["name"]
+def _source(source: Source) -> str:
+    return f"[{source.name}]({source.url})" if source.url else source.name

@@ -264,6 +264,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?s)pg:.*
         return button
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.client.in_flight.add_current()  # a stop waits for this answer
         refusal = None
         try:  # fair use first: a refused click costs no read
             interaction.client.fair_use.page_turns.use(interaction.user.id)

@@ -127,6 +127,10 @@ class ShowListButton(
         except ValueError:
             return cls(None, item.custom_id)
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.client.in_flight.add_current()  # a stop waits for this answer
+        return True
+
     async def callback(self, interaction: discord.Interaction) -> None:
         # discord.py only logs errors raised here, so answer the member ourselves.
         if self.state is None:

@@ -111,6 +111,7 @@ class UpdateModal(discord.ui.Modal, title="Post an update"):
         self.opener_id, self.guild_id = opener.user.id, opener.guild_id
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.client.in_flight.add_current()  # a stop waits for this answer
         if not self.forms.is_open(self.custom_id, interaction):
             return False  # closed: answer_closed_form answers it
         if interaction.user.id != self.opener_id or interaction.guild_id != self.guild_id:
