@@ -11,8 +11,9 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STORY_PATH = PROJECT_ROOT / "data" / "story.json"
+from bot.story import shipped_story_path
+
+DEFAULT_STORY_PATH = shipped_story_path()
 # Where earlier versions kept the database by default, relative to the working folder.
 OLD_DEFAULT_DATABASE_PATH = Path("data/bot.db")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
