@@ -13,7 +13,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.config import DEFAULT_STORY_PATH, PROJECT_ROOT
+from bot.config import DEFAULT_STORY_PATH
 from bot.store import Store
 from bot.story import load_story
 
@@ -26,7 +26,8 @@ BENCH_GUILD_SHARE = 0.5
 QUOTES_PER_ENTRY = 0.25  # the shipped story has about one quote per entry; guild additions fewer
 SOURCES_PER_ENTRY = 0.1  # distinct source URLs, reused across entries like real outlets
 FIRST_DAY, LAST_DAY = date(2015, 1, 1), date(2024, 12, 31)
-ARTICLE_PATH = PROJECT_ROOT / "data" / "article.txt"
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE_PATH = ROOT / "data" / "article.txt"
 _WORDS = re.findall(r"[\w’'-]+|[.,;:]", ARTICLE_PATH.read_text(encoding="utf-8"))
 
 
@@ -38,7 +39,7 @@ def data_key() -> str:
     """Changes whenever the schema, the story or this generator does, so stale caches are unused."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(DEFAULT_STORY_PATH.read_bytes())
-    for sql in sorted((PROJECT_ROOT / "bot" / "store" / "migrations").glob("*.sql")):
+    for sql in sorted((ROOT / "bot" / "store" / "migrations").glob("*.sql")):
         digest.update(sql.read_bytes())
     return digest.hexdigest()[:12]
 

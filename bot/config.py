@@ -11,9 +11,11 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = Path("data/bot.db")
-DEFAULT_STORY_PATH = PROJECT_ROOT / "data" / "story.json"
+from bot.story import shipped_story_path
+
+DEFAULT_STORY_PATH = shipped_story_path()
+# Where earlier versions kept the database by default, relative to the working folder.
+OLD_DEFAULT_DATABASE_PATH = Path("data/bot.db")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # A bot token is three base64url parts joined by dots (bot id, timestamp, signature); the
 # client secret, public key or application id pasted by mistake are not.
@@ -28,7 +30,7 @@ class ConfigError(Exception):
 class Settings:
     # repr=False keeps the token out of logs, tracebacks and reprs.
     token: str | None = field(default=None, repr=False)
-    database_path: Path = DEFAULT_DATABASE_PATH
+    database_path: Path = field(default_factory=lambda: default_database_path(os.environ))
     story_path: Path = DEFAULT_STORY_PATH
     dev_guild_id: int | None = None
     application_id: int | None = None
@@ -45,10 +47,9 @@ class Settings:
             environ = os.environ
         return cls(
             token=_token(environ.get("DISCORD_TOKEN")),
-            database_path=_path(
-                "DATABASE_PATH", environ.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH
-            ),
-            story_path=_path("STORY_PATH", environ.get("STORY_PATH"), DEFAULT_STORY_PATH),
+            database_path=_path("DATABASE_PATH", environ.get("DATABASE_PATH"))
+            or _checked_default_database_path(environ),
+            story_path=_path("STORY_PATH", environ.get("STORY_PATH")) or DEFAULT_STORY_PATH,
             dev_guild_id=_snowflake("DEV_GUILD_ID", environ.get("DEV_GUILD_ID")),
             application_id=_snowflake(
                 "DISCORD_APPLICATION_ID", environ.get("DISCORD_APPLICATION_ID")
@@ -59,6 +60,27 @@ class Settings:
     @property
     def log_level_number(self) -> int:
         return logging.getLevelName(self.log_level)
+
+
+def default_database_path(environ: Mapping[str, str]) -> Path:
+    """$XDG_DATA_HOME/storybot/bot.db (~/.local/share/storybot/bot.db): one database per user,
+    the same from any working folder, and never among the installed or checked-out files."""
+    base = (environ.get("XDG_DATA_HOME") or "").strip()
+    if Path(base).is_absolute():  # the XDG spec says to ignore a relative value
+        return Path(base) / "storybot" / "bot.db"
+    return Path.home() / ".local" / "share" / "storybot" / "bot.db"
+
+
+def _checked_default_database_path(environ: Mapping[str, str]) -> Path:
+    default, old = default_database_path(environ), OLD_DEFAULT_DATABASE_PATH
+    # Starting on an empty database while the old one sits here would look like lost data.
+    if old.exists():
+        raise ConfigError(
+            f"found {old}, where earlier versions kept the database; the default is now {default}. "
+            f"To keep using it, set DATABASE_PATH={old} (in .env), or move it there (with any "
+            f"{old.name}-wal and {old.name}-shm beside it) while the bot is stopped"
+        )
+    return default
 
 
 def _blank(value: str | None) -> bool:
@@ -78,9 +100,9 @@ def _token(value: str | None) -> str | None:
     return value
 
 
-def _path(name: str, value: str | None, default: Path) -> Path:
+def _path(name: str, value: str | None) -> Path | None:
     if _blank(value):
-        return default
+        return None
     if "\x00" in value:
         raise ConfigError(f"{name} must be a file path")
     return Path(value.strip()).expanduser()

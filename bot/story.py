@@ -1,4 +1,4 @@
-"""The seed story file (data/story.json): loaded and validated, with errors naming file, item and field."""
+"""The seed story file (data/story.json): found, loaded and validated, with errors naming file, item and field."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from bot.models import CONTEXT_MAX, HEADLINE_MAX, OUTLET, PERSON, PROVENANCE_MAX, TEXT_MAX
@@ -70,6 +71,17 @@ class Story:
     sources: tuple[SeedSource, ...]
     entries: tuple[SeedEntry, ...]
     quotes: tuple[SeedQuote, ...]
+
+
+def shipped_story_path() -> Path:
+    """The story that ships with the bot. Git holds one copy, data/story.json, where editors look."""
+    try:
+        # Installed (`pip install .`): pyproject.toml packages data/ as bot.story_data.
+        return Path(str(resources.files("bot.story_data").joinpath("story.json")))
+    except ModuleNotFoundError:
+        # Run from a source tree (`pip install -e .`, or the checkout as the working folder):
+        # that package is not importable there, and data/ is beside bot/.
+        return Path(__file__).resolve().parent.parent / "data" / "story.json"
 
 
 def load_story(path: Path) -> Story:

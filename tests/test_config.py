@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE_PATH, DEFAULT_STORY_PATH, ConfigError, Settings
+from bot.config import DEFAULT_STORY_PATH, ConfigError, Settings
 
 VARIABLES = (
     "DISCORD_TOKEN",
@@ -20,6 +20,15 @@ VARIABLES = (
 )
 # Shaped like a bot token (three dot-separated base64 parts), but not a real one.
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+
+
+@pytest.fixture(autouse=True)
+def away_from_the_checkout(tmp_path, monkeypatch):
+    """A working folder and HOME of the test's own: a developer's data/bot.db or XDG_DATA_HOME
+    would change the defaults."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
 
 
 @pytest.fixture
@@ -40,10 +49,11 @@ def error_for(environ: dict[str, str]) -> str:
     return message
 
 
-def test_defaults_when_nothing_is_set():
+def test_defaults_when_nothing_is_set(tmp_path):
     settings = Settings.from_env({})
     assert settings.token is None
-    assert settings.database_path == DEFAULT_DATABASE_PATH == Path("data/bot.db")
+    assert settings.database_path == tmp_path / "home" / ".local" / "share" / "storybot" / "bot.db"
+    assert settings.database_path == Settings().database_path
     assert settings.story_path == DEFAULT_STORY_PATH
     assert settings.story_path.is_file()
     assert settings.dev_guild_id is None
@@ -73,6 +83,29 @@ def test_values_are_read_and_normalised(tmp_path):
     assert settings.application_id == 98765432109876543
     assert settings.log_level == "DEBUG"
     assert settings.log_level_number == 10
+
+
+def test_the_default_database_follows_xdg_data_home(tmp_path):
+    data = tmp_path / "xdg data"
+    settings = Settings.from_env({"XDG_DATA_HOME": f" {data} "})
+    assert settings.database_path == data / "storybot" / "bot.db"
+
+
+def test_a_relative_xdg_data_home_is_ignored_as_the_spec_says(tmp_path):
+    settings = Settings.from_env({"XDG_DATA_HOME": "relative/data"})
+    assert settings.database_path == tmp_path / "home" / ".local" / "share" / "storybot" / "bot.db"
+
+
+def test_the_database_where_earlier_versions_kept_it_is_never_silently_replaced(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "bot.db").write_bytes(b"")
+    message = error_for({})
+    assert message.startswith("found data/bot.db, where earlier versions kept the database")
+    assert str(tmp_path / "home" / ".local" / "share" / "storybot" / "bot.db") in message
+    assert "set DATABASE_PATH=data/bot.db" in message
+    # Naming it, or any other file, is the way on.
+    assert Settings.from_env({"DATABASE_PATH": "data/bot.db"}).database_path == Path("data/bot.db")
+    assert Settings.from_env({"DATABASE_PATH": "x.db"}).database_path == Path("x.db")
 
 
 def test_home_in_database_path_is_expanded():
@@ -155,7 +188,8 @@ def test_env_example_lists_every_variable_the_config_reads():
     root = Path(__file__).resolve().parent.parent
     example = (root / ".env.example").read_text(encoding="utf-8")
     source = (root / "bot" / "config.py").read_text(encoding="utf-8")
-    read = set(re.findall(r'environ\.get\("(\w+)"\)', source))
+    # XDG_DATA_HOME belongs to the desktop standard, not to the bot: not one to set in .env.
+    read = set(re.findall(r'environ\.get\("(\w+)"\)', source)) - {"XDG_DATA_HOME"}
     listed = re.findall(r"^(?:# )?([A-Z][A-Z_]+)=", example, re.M)
     assert read and sorted(listed) == sorted(read)
     for name in listed:  # each one has a comment line right above it

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_STORY_PATH, PROJECT_ROOT, Settings
+from bot.config import DEFAULT_STORY_PATH, Settings
 from bot.demo import BOT_NAME, MODERATOR_NAME, PREVIEW_MODULES, READER_NAME, run_demo
 from bot.story import load_story
 
+ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DOCS_SCREENSHOT = PROJECT_ROOT / "docs" / "quote-leike.png"
+DOCS_SCREENSHOT = ROOT / "docs" / "quote-leike.png"
 URL = re.compile(r"http://127\.0\.0\.1:\d+/#\S+")
 START_SECONDS = 60
 STOP_SECONDS = 30
@@ -89,7 +90,7 @@ def start_demo(tmp_path) -> Iterator:
         require_preview()
         # Away from the project's .env and the developer's settings: the demo needs none.
         environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
-        pythonpath = os.pathsep.join(filter(None, [str(PROJECT_ROOT), environ.get("PYTHONPATH")]))
+        pythonpath = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
         environ.update(PYTHONPATH=pythonpath, PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "try", "--no-browser", *args],

@@ -37,3 +37,15 @@ def test_unit_keeps_what_the_bot_creates_private():
     umask = int(unit()["Service"]["UMask"], 8)
     assert umask & 0o077 == 0o077  # nothing for the group or other users
     assert PRIVATE_MODE & ~umask == PRIVATE_MODE  # the bot's own files keep their mode
+
+
+def test_unit_keeps_the_database_in_its_state_directory():
+    service = unit()["Service"]
+    state = Path("/var/lib") / service["StateDirectory"]
+    assert int(service["StateDirectoryMode"], 8) & 0o077 == 0  # the bot's user alone
+    name, _, value = service["Environment"].partition("=")
+    assert name == "DATABASE_PATH"
+    assert Path(value).parent == state
+    # Under ProtectSystem=strict the state directory is the one place the bot can write.
+    assert service["ProtectSystem"] == "strict"
+    assert "ReadWritePaths" not in service

@@ -14,8 +14,10 @@ from bot.config import DEFAULT_STORY_PATH
 from bot.models import HEADLINE_MAX, PROVENANCE_MAX, TEXT_MAX
 from bot.story import StoryError, load_story
 
-ARTICLE_PATH = DEFAULT_STORY_PATH.parent / "article.txt"
-PUBLIC_RECORD_PATH = DEFAULT_STORY_PATH.parent / "public_record.txt"
+# What the story was built from, kept beside it in data/ for these tests (not installed).
+DATA = Path(__file__).resolve().parent.parent / "data"
+ARTICLE_PATH = DATA / "article.txt"
+PUBLIC_RECORD_PATH = DATA / "public_record.txt"
 # The story happens in May 2024, under daylight saving time in San Francisco.
 SAN_FRANCISCO = timezone(timedelta(hours=-7), "PDT")
 TWITTER_EPOCH_MS = 1288834974657
