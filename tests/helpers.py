@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import discord
 
 from bot.models import Cursor, TimelineFilters
+
+CHECKOUT = Path(__file__).resolve().parent.parent  # the source tree the tests run from
 
 
 def handled_errors(env, since: int = 0) -> list[str]:

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from helpers import CHECKOUT
 from PIL import Image, ImageChops, ImageStat
 from test_charts_layout import PEOPLE, check_legible, entry
 
 from bot.charts import render
 from bot.charts.layout import layout_timeline
 from bot.charts.text import STYLES
-from bot.config import PROJECT_ROOT
 from bot.models import Cursor, TimelineFilters
 
 GOLDEN = Path(__file__).parent / "golden" / "timeline.png"
-DOCS_PICTURE = PROJECT_ROOT / "docs" / "timeline-chart.png"
+DOCS_PICTURE = CHECKOUT / "docs" / "timeline-chart.png"
 GUILD = 424242
 
 

@@ -10,14 +10,14 @@ import io
 import os
 
 import pytest
+from helpers import CHECKOUT
 from test_demo_browser import CHROMIUM_ARGS, find_chromium, unavailable
 from test_export_html import GUILD, HOSTILE_BODY, HOSTILE_HEADLINE, HOSTILE_QUOTE, add_hostile
 
 from bot.cli.db import story_seen_by
-from bot.config import PROJECT_ROOT
 from bot.export.html import render_html
 
-DOCS_SCREENSHOT = PROJECT_ROOT / "docs" / "export-html.png"
+DOCS_SCREENSHOT = CHECKOUT / "docs" / "export-html.png"
 PHONE = {"width": 390, "height": 844}
 
 
