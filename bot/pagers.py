@@ -26,7 +26,7 @@ from bot.ui.pager import (
     parse_b36,
     parse_decimal,
 )
-from bot.ui.text import fit_markdown
+from bot.ui.text import escape, fit_plain
 
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
@@ -88,17 +88,21 @@ class TimelineState:
         )
 
 
-def describe_filters(store: Store, state: TimelineState) -> str:
+def describe_filters(store: Store, filters: TimelineFilters) -> str:
+    """The filters in plain words ("events with Jan Leike, from 17 May 2024"), "" for none.
+
+    Plain text: replies and embeds escape it, the picture shows it as it is.
+    """
     parts = []
-    if state.person_id is not None:
-        who = store.person(state.person_id)
+    if filters.person_id is not None:
+        who = store.person(filters.person_id)
         parts.append(f"events with {who.name if who else 'that person'}")
-    if state.since:
-        parts.append(f"from {format_date(state.since)}")
-    if state.until:
-        parts.append(f"up to {format_date(state.until)}")
-    if state.search:
-        parts.append(f"mentioning “{fit_markdown(state.search, 40)}”")
+    if filters.since:
+        parts.append(f"from {format_date(filters.since)}")
+    if filters.until:
+        parts.append(f"up to {format_date(filters.until)}")
+    if filters.search:
+        parts.append(f"mentioning “{fit_plain(' '.join(filters.search.split()), 40)}”")
     return ", ".join(parts)
 
 
@@ -114,7 +118,9 @@ class TimelinePager(Pager[TimelineState]):
         found = await store.timeline(
             interaction.guild_id, state.filters, cursor, TIMELINE_PER_PAGE, page
         )
-        return Rendered(embeds.timeline_embed(found, describe_filters(store, state)), found)
+        return Rendered(
+            embeds.timeline_embed(found, escape(describe_filters(store, state.filters))), found
+        )
 
 
 # /quote

@@ -24,7 +24,7 @@ from bot.pagers import (
 )
 from bot.ui import embeds
 from bot.ui.respond import in_time, reply
-from bot.ui.text import fit_markdown
+from bot.ui.text import escape, fit_markdown
 from bot.ui.timeline_chart import ShowListButton, TimelineCharts
 from bot.validate import date_option
 
@@ -104,7 +104,7 @@ class Reader(commands.Cog):
             ephemeral=private,
         )
         if rendered.page.total == 0:
-            filters = describe_filters(self.store, state)
+            filters = escape(describe_filters(self.store, state.filters))
             raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
         await self.timelines.send_first(interaction, state, rendered, ephemeral=private)
 

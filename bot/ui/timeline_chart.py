@@ -12,9 +12,9 @@ from bot.charts.cache import RenderCache
 from bot.charts.render import timeline_png
 from bot.dates import format_date
 from bot.errors import UserError
-from bot.models import Cursor, TimelineFilters
+from bot.models import Cursor
 from bot.options import check_can_embed
-from bot.pagers import TimelinePager, TimelineState
+from bot.pagers import TimelinePager, TimelineState, describe_filters
 from bot.store import Store
 from bot.ui.pager import OUT_OF_DATE
 from bot.ui.respond import in_time, reply, report_error, send_ephemeral
@@ -73,29 +73,15 @@ class TimelineCharts:
             return None
         count = f"{page.total:,}{'' if page.exact else '+'}"
         title = f"Timeline · {count} {'event' if page.total == 1 else 'events'}"
-        subtitle = describe(store, filters)
+        # The picture and its alt text show no Markdown: the plain description, capitalised.
+        subtitle = describe_filters(store, filters) or "the whole story, oldest first"
+        subtitle = subtitle[:1].upper() + subtitle[1:]
         alt = fit_plain(f"{title}, {span(page.items)}. {subtitle}", ALT_TEXT)
         args = (page.items, page.total, page.exact, title, subtitle, store.people)
         return await self.cache.render(key, self._draw, alt, *args)
 
     def _draw(self, alt: str, *args) -> tuple[bytes, str]:
         return self.draw(*args), alt
-
-
-def describe(store: Store, filters: TimelineFilters) -> str:
-    """The filters in plain words (the picture and its alt text show no Markdown)."""
-    parts = []
-    if filters.person_id is not None:
-        who = store.person(filters.person_id)
-        parts.append(f"Events with {who.name if who else 'that person'}")
-    if filters.since:
-        parts.append(f"from {format_date(filters.since)}")
-    if filters.until:
-        parts.append(f"up to {format_date(filters.until)}")
-    if filters.search:
-        parts.append(f"mentioning “{fit_plain(' '.join(filters.search.split()), 40)}”")
-    text = ", ".join(parts) or "The whole story, oldest first"
-    return text[:1].upper() + text[1:]
 
 
 def span(entries) -> str:
