@@ -9,11 +9,16 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from bot.app import StoryBot
     from bot.config import Settings
+    from bot.store import Store
 
 
-def create_bot(settings: Settings | None = None) -> StoryBot:
-    """Build the bot without connecting; with no settings, read them from the environment."""
+def create_bot(settings: Settings | None = None, store: Store | None = None) -> StoryBot:
+    """Build the bot without connecting; with no settings, read them from the environment.
+
+    With no store, the bot opens its own as it starts and closes it when it closes; a store
+    handed in (tests, the demo) is used as it is and stays the caller's to close.
+    """
     from bot.app import StoryBot
     from bot.config import Settings
 
-    return StoryBot(settings if settings is not None else Settings.from_env())
+    return StoryBot(settings if settings is not None else Settings.from_env(), store)

@@ -19,7 +19,7 @@ from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
 from bot.exit_codes import EXIT_CONFIG, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_LOGIN, EXIT_OK
 from bot.invite import invite_url
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, open_store
 from bot.store.db import verify as verify_database
 from bot.story import Story, StoryError, load_story
 
@@ -178,7 +178,7 @@ async def check_local_files(settings: Settings) -> None:
     """
     story = load_story(settings.story_path)
     await asyncio.to_thread(verify_database, settings.database_path)
-    store = await Store.open(settings.database_path, story)
+    store = await open_store(settings.database_path, story, readers=settings.database_readers)
     await store.close()
 
 
@@ -219,9 +219,8 @@ async def _shut_down(bot: StoryBot, session: asyncio.Task, *, stopped: bool) -> 
     if stopped and not session.done():
         await finish_handlers(HANDLERS_GRACE_S)
     # Client.close ends the gateway and HTTP sessions, then StoryBot.close closes the store.
-    # aiosqlite runs calls in order on one thread, so its close waits for the writes already
-    # sent: each commits or rolls back whole (one transaction per call), and a call made
-    # after the close fails before it writes anything.
+    # Store.close waits for the calls already made: each write commits or rolls back whole
+    # (one transaction per call), and a call made after the close fails before it writes.
     await bot.close()
     _, pending = await asyncio.wait({session}, timeout=SESSION_END_S)
     if pending:
@@ -279,7 +278,9 @@ async def run_db(settings: Settings, args: argparse.Namespace) -> int:
     story = load_story(settings.story_path) if action in ("init", "seed") else None
     if action in WRITING_ACTIONS:
         await asyncio.to_thread(verify_database, path)
-    store = await Store.open(path, story if action == "init" else None)
+    store = await open_store(
+        path, story if action == "init" else None, readers=settings.database_readers
+    )
     try:
         return await _db_action(store, settings, story, args)
     finally:
@@ -292,7 +293,7 @@ async def _db_action(
     action = args.db_command
     if action in ("init", "check"):
         report = await store.check()
-        print(f"database: {store.path} (schema version {report.schema_version})")
+        print(f"database: {store.location} (schema version {report.schema_version})")
         print(f"integrity: {report.integrity}")
         for name, count in report.counts.items():
             print(f"{name}: {count}")
@@ -323,14 +324,12 @@ async def _db_action(
         return EXIT_OK
     if action == "backup":
         await store.backup(args.destination)
-        print(f"backed up {store.path} to {args.destination}")
+        print(f"backed up {store.location} to {args.destination}")
         return EXIT_OK
     if action == "seed":
         assert story is not None
         result = await store.seed(story, update=args.update)
-        print(
-            f"seeded from {settings.story_path}: {result['added']} added, {result['updated']} updated"
-        )
+        print(f"seeded from {settings.story_path}: {result.added} added, {result.updated} updated")
         return EXIT_OK
     raise AssertionError(action)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import discord
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from bot import create_bot
 from bot.app import StoryBot
 from bot.config import Settings
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.story import Story, load_story
 
 
@@ -27,29 +27,29 @@ def story(settings) -> Story:
 @pytest.fixture
 async def store(settings, story) -> Store:
     """The store on a real temporary SQLite file, seeded, closed after the test."""
-    store = await Store.open(settings.database_path, story)
+    store = await open_store(settings.database_path, story)
     yield store
     await store.close()
 
 
 @pytest.fixture
-async def make_bot(settings) -> Callable[[], StoryBot]:
-    """Builds bots on the same database; closes every store at teardown (SimCord never closes bots)."""
-    made: list[StoryBot] = []
+async def make_bot(settings, story) -> Callable[[], Awaitable[StoryBot]]:
+    """Builds bots on the same database, each with a store of its own as after a restart;
+    closes every store at teardown (SimCord never closes bots)."""
+    stores: list[Store] = []
 
-    def make() -> StoryBot:
-        made.append(create_bot(settings))
-        return made[-1]
+    async def make() -> StoryBot:
+        stores.append(await open_store(settings.database_path, story))
+        return create_bot(settings, stores[-1])
 
     yield make
-    for bot in made:
-        if bot._store is not None:
-            await bot._store.close()
+    for store in stores:
+        await store.close()
 
 
 @pytest.fixture
-def simcord_bot(make_bot) -> StoryBot:
-    return make_bot()
+async def simcord_bot(make_bot) -> StoryBot:
+    return await make_bot()
 
 
 @pytest.fixture

@@ -105,16 +105,18 @@ async def test_text_options(
     actor = moderator if command in MODERATOR else member
     options = {**others, option: value}
     if command == "editupdate":
-        seed = await simcord_env.bot.store.add_entry(
-            guild.id,
-            moderator.id,
-            day=date(2024, 5, 20),
-            precision="day",
-            headline="h",
-            body="b",
-            person_ids=[],
-            source_url=None,
-        )
+        seed = (
+            await simcord_env.bot.store.add_entry(
+                guild.id,
+                moderator.id,
+                day=date(2024, 5, 20),
+                precision="day",
+                headline="h",
+                body="b",
+                person_ids=[],
+                source_url=None,
+            )
+        ).entry
         options["id"] = seed.id
     await simcord_env.advance_time(61)  # past /addupdate's cooldown
     cursor = simcord_env.error_cursor

@@ -25,7 +25,7 @@ import pytest
 
 from bot import __main__ as cli
 from bot.config import DEFAULT_STORY_PATH
-from bot.store import Store, StoreError
+from bot.store import StoreError, open_store
 from bot.store.db import latest_version, verify
 from bot.story import load_story
 
@@ -86,7 +86,7 @@ def seeded_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "bot.db"
 
     async def build() -> None:
-        store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+        store = await open_store(path, load_story(DEFAULT_STORY_PATH))
         await store.add_entry(
             1,
             2,
@@ -288,7 +288,7 @@ def test_damage_startup_would_miss_is_found_by_the_quick_check(tmp_path, seeded_
     damage(path, "entries_timeline")
 
     async def open_and_close() -> None:
-        store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+        store = await open_store(path, load_story(DEFAULT_STORY_PATH))
         await store.close()
 
     asyncio.run(open_and_close())  # no error: the damage waits for the first /timeline

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.models import Cursor, EntryChanges, SettingsChanges, TimelineFilters
+from bot.store import Store, open_store
 
 GUILD_A = 111111111111111111
 GUILD_B = 222222222222222222
@@ -16,7 +16,7 @@ MOD = 333333333333333333
 
 
 async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sighting") -> object:
-    return await store.add_entry(
+    added = await store.add_entry(
         guild,
         MOD,
         day=date(2024, 5, 19),
@@ -26,6 +26,8 @@ async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sig
         person_ids=[store.people[0].id, store.people[1].id],
         source_url="https://www.example.com/report/1",
     )
+    assert not added.duplicate
+    return added.entry
 
 
 async def visible(store: Store, guild: int | None, entry_id: int) -> bool:
@@ -85,7 +87,9 @@ async def test_guild_entry_is_invisible_to_other_guilds_and_dms(store):
 async def test_other_guilds_and_dms_cannot_edit_or_remove(store, intruder):
     entry = await add(store)
 
-    assert await store.edit_entry(intruder, MOD, entry.id, headline="Hijacked") is None
+    assert (
+        await store.edit_entry(intruder, MOD, entry.id, EntryChanges(headline="Hijacked")) is None
+    )
     assert await store.remove_entry(intruder, MOD, entry.id) is None
     assert await store.entry(GUILD_A, entry.id) == entry
     assert (await store.history(GUILD_A, entry.id, 0, 10)).total == 1
@@ -97,7 +101,9 @@ async def test_shipped_entries_cannot_be_changed_by_a_guild(store):
     shipped = (await store.timeline(GUILD_A, TimelineFilters(), Cursor(), 1)).items[0]
     assert shipped.shipped
 
-    assert await store.edit_entry(GUILD_A, MOD, shipped.id, headline="Rewritten") is None
+    assert (
+        await store.edit_entry(GUILD_A, MOD, shipped.id, EntryChanges(headline="Rewritten")) is None
+    )
     assert await store.remove_entry(GUILD_A, MOD, shipped.id) is None
     assert await store.restore_entry(GUILD_A, MOD, shipped.id) is None
     assert await store.entry(GUILD_A, shipped.id) == shipped
@@ -112,10 +118,13 @@ async def test_edit_changes_fields_links_and_search_and_is_audited(store):
         GUILD_A,
         MOD + 1,
         entry.id,
-        headline="Quokkafish spotted",
-        date=date(2024, 5, 21),
-        person_ids=[new_person.id],
-        source_url="https://news.example.org/story",
+        EntryChanges(
+            headline="Quokkafish spotted",
+            day=date(2024, 5, 21),
+            precision="day",
+            person_ids=(new_person.id,),
+            source_url="https://news.example.org/story",
+        ),
     )
 
     assert edited.headline == "Quokkafish spotted"
@@ -221,7 +230,9 @@ async def test_a_failed_write_leaves_nothing_behind(store):
 
 async def test_guild_settings_are_per_guild_and_audited(store):
     assert (await store.guild_settings(GUILD_A)).updates_channel_id is None
-    changed = await store.update_guild_settings(GUILD_A, MOD, updates_channel_id=444)
+    changed = await store.update_guild_settings(
+        GUILD_A, MOD, SettingsChanges(updates_channel_id=444)
+    )
     assert changed.updates_channel_id == 444
     assert (await store.guild_settings(GUILD_A)).updates_channel_id == 444
     assert (await store.guild_settings(GUILD_B)).updates_channel_id is None
@@ -233,11 +244,11 @@ async def test_guild_settings_are_per_guild_and_audited(store):
 
 async def test_writes_survive_reopening(tmp_path, story):
     path = tmp_path / "x.db"
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     entry = await add(store)
     await store.close()
 
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     try:
         assert await store.entry(GUILD_A, entry.id) == entry
     finally:
