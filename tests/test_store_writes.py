@@ -62,6 +62,35 @@ async def test_added_entry_is_returned_whole_and_audited(store):
     assert history.items[0].after["headline"] == "Zebracorn sighting"
 
 
+async def test_the_same_update_again_is_returned_as_a_duplicate(store):
+    first = await add(store)
+
+    again = await store.add_entry(
+        GUILD_A,
+        MOD,
+        day=first.date,
+        precision="day",
+        headline=first.headline,
+        body=first.body,
+        person_ids=[store.people[0].id, store.people[1].id],
+        source_url="https://www.example.com/report/1",
+    )
+
+    assert again.duplicate and again.entry == first
+    assert (await store.history(GUILD_A, None, 0, 10)).total == 1  # nothing else stored
+    by_another = await store.add_entry(
+        GUILD_A,
+        MOD + 1,
+        day=first.date,
+        precision="day",
+        headline=first.headline,
+        body=first.body,
+        person_ids=[],
+        source_url=None,
+    )
+    assert not by_another.duplicate and by_another.entry.id > first.id
+
+
 async def test_ids_are_never_reused(store):
     first = await add(store)
     await store.remove_entry(GUILD_A, MOD, first.id)
