@@ -8,7 +8,6 @@ beside its people and sources. A second statement runs only when the page asked 
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ COUNT_CAP = 1000  # totals past this are shown as "1,000+": counting further wou
 NO_CAP = 2**62  # for totals that come from the counters, which are always exact
 
 # People and sources of each entry on the page, gathered in the same statement.
-_ENTRY_DETAILS = """
+ENTRY_DETAILS = """
     (SELECT json_group_array(person_id) FROM (
         SELECT person_id FROM entry_people WHERE entry_id = page.id ORDER BY position)) AS people,
     (SELECT json_group_array(json_array(id, name, url)) FROM (
@@ -45,7 +44,7 @@ _ENTRY_DETAILS = """
         WHERE es.entry_id = page.id ORDER BY es.position)) AS sources
 """
 
-_QUOTE_COLUMNS = "q.*, s.name AS source_name, s.url AS source_url"
+QUOTE_COLUMNS = "q.*, s.name AS source_name, s.url AS source_url"
 
 
 def scope_of(guild_id: int | None) -> int:
@@ -150,7 +149,7 @@ async def timeline(
             total_sql,
             f"SELECT entries.* FROM ({keys_sql}) AS keys JOIN entries ON entries.id = keys.id",
             f"page.date {order}, page.id {order}",
-            f"page.*, {_ENTRY_DETAILS}",
+            f"page.*, {ENTRY_DETAILS}",
         ),
         {**params, "scope": scope},
     )
@@ -244,34 +243,10 @@ async def entry(
     row = await _one(
         conn,
         f"""WITH page AS (SELECT * FROM entries WHERE id = ? AND scope IN (0, ?))
-        SELECT page.*, {_ENTRY_DETAILS} FROM page""",
+        SELECT page.*, {ENTRY_DETAILS} FROM page""",
         (entry_id, scope),
     )
     return rows.entry(row, people_by_id) if row else None
-
-
-async def shipped_entries(
-    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
-) -> dict[str, Entry]:
-    """The shipped entries with these keys (from the story file), by key."""
-    found = await conn.execute_fetchall(
-        f"""WITH page AS (SELECT * FROM entries WHERE seed_key IN (SELECT value FROM json_each(?)))
-        SELECT page.*, {_ENTRY_DETAILS} FROM page""",
-        (json.dumps(seed_keys),),
-    )
-    return {row["seed_key"]: rows.entry(row, people_by_id) for row in found}
-
-
-async def shipped_quotes(
-    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
-) -> dict[str, Quote]:
-    """The shipped quotes with these keys (from the story file), by key."""
-    found = await conn.execute_fetchall(
-        f"""SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
-        WHERE q.seed_key IN (SELECT value FROM json_each(?))""",
-        (json.dumps(seed_keys),),
-    )
-    return {row["seed_key"]: rows.quote(row, people_by_id) for row in found}
 
 
 async def quote_at(
@@ -308,7 +283,7 @@ async def quote_at(
     found = await conn.execute_fetchall(
         _with_total(
             total_sql,
-            f"""SELECT {_QUOTE_COLUMNS}
+            f"""SELECT {QUOTE_COLUMNS}
             FROM ({slices} ORDER BY date, id LIMIT 1 OFFSET {at}) AS pick
             JOIN quotes q ON q.id = pick.id LEFT JOIN sources s ON s.id = q.source_id""",
             "page.id",
@@ -328,7 +303,7 @@ async def quote(
 ) -> Quote | None:
     row = await _one(
         conn,
-        f"""SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
+        f"""SELECT {QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
         WHERE q.id = ? AND q.scope IN (0, ?)""",
         (quote_id, scope),
     )

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import aiosqlite
 
 from bot.models import SHIPPED, Entry, Person, Quote, SeedResult
-from bot.store import reads
+from bot.store import reads, rows
 from bot.store.writes import (
     audit,
     entry_snapshot,
@@ -97,7 +97,7 @@ async def _seed_entries(
     entries: tuple[SeedEntry, ...],
     update: bool,
 ) -> SeedResult:
-    stored = await reads.shipped_entries(conn, people_by_id, [e.key for e in entries])
+    stored = await _shipped_entries(conn, people_by_id, [e.key for e in entries])
     added = updated = 0
     for e in entries:
         person_ids, source_ids = ids.entry_links(e)
@@ -140,7 +140,7 @@ async def _seed_quotes(
     quotes: tuple[SeedQuote, ...],
     update: bool,
 ) -> SeedResult:
-    stored = await reads.shipped_quotes(conn, people_by_id, [q.key for q in quotes])
+    stored = await _shipped_quotes(conn, people_by_id, [q.key for q in quotes])
     added = updated = 0
     for q in quotes:
         values = (ids.people[q.person], q.text, q.date, q.context, ids.sources[q.source])
@@ -168,3 +168,27 @@ async def _seed_quotes(
 def _quote_values(quote: Quote) -> tuple:
     source_id = quote.source.id if quote.source else None
     return (quote.person.id, quote.text, quote.date, quote.context, source_id)
+
+
+async def _shipped_entries(
+    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
+) -> dict[str, Entry]:
+    """The shipped entries with these keys (from the story file), by key."""
+    found = await conn.execute_fetchall(
+        f"""WITH page AS (SELECT * FROM entries WHERE seed_key IN (SELECT value FROM json_each(?)))
+        SELECT page.*, {reads.ENTRY_DETAILS} FROM page""",
+        (json.dumps(seed_keys),),
+    )
+    return {row["seed_key"]: rows.entry(row, people_by_id) for row in found}
+
+
+async def _shipped_quotes(
+    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
+) -> dict[str, Quote]:
+    """The shipped quotes with these keys (from the story file), by key."""
+    found = await conn.execute_fetchall(
+        f"""SELECT {reads.QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
+        WHERE q.seed_key IN (SELECT value FROM json_each(?))""",
+        (json.dumps(seed_keys),),
+    )
+    return {row["seed_key"]: rows.quote(row, people_by_id) for row in found}
