@@ -80,7 +80,9 @@ class SqliteStore(Store):
         self._writer = writer
         self._write_lock = asyncio.Lock()
         self._readers = tuple(readers)
-        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        # Last in, first out: at light load one reader does the reading, and its page cache
+        # stays warm; the others serve only reads that overlap.
+        self._idle: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue()
         for reader in readers:
             self._idle.put_nowait(reader)
         self._closing: asyncio.Future[None] | None = None
