@@ -28,7 +28,7 @@ from bot.charts.cache import RenderCache  # noqa: E402
 from bot.config import DEFAULT_STORY_PATH  # noqa: E402
 from bot.models import Cursor, TimelineFilters  # noqa: E402
 from bot.pagers import TimelineState  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store import Store, open_store  # noqa: E402
 from bot.story import load_story  # noqa: E402
 from bot.ui.timeline_chart import TimelineCharts  # noqa: E402
 
@@ -40,7 +40,7 @@ TARGET_MS = 300
 async def build_store(folder: Path) -> Store:
     """The shipped story plus a guild's own events, 100 in all, several a day like real news."""
     story = load_story(DEFAULT_STORY_PATH)
-    store = await Store.open(folder / "chart.db", story)
+    store = await open_store(folder / "chart.db", story)
     headlines = [e.headline for e in story.entries]
     people = [p.id for p in store.people]
     for n in range(EVENTS - len(story.entries)):

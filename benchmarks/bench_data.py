@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.store import Store
+from bot.store import SqliteStore
 from bot.story import load_story
 
 # The guild the benchmark's member sits in, and nine others whose rows its queries must skip.
@@ -94,11 +94,14 @@ async def build(path: Path, size: int) -> None:
     people" means every entry and quote references the existing people, spread evenly.
     """
     rng = random.Random(size)
-    store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+    # A cache file is disposable: skip the per-commit fsync the bot keeps (synchronous=FULL).
+    # This changes durability only; every row still goes through the Store's writes.
+    store = await SqliteStore.open(
+        path,
+        load_story(DEFAULT_STORY_PATH),
+        on_connect=lambda conn: conn.execute("PRAGMA synchronous = OFF"),
+    )
     try:
-        # A cache file is disposable: skip the per-commit fsync the bot keeps (synchronous=FULL).
-        # This changes durability only; every row still goes through the Store's writes.
-        await store._call(lambda conn: conn.execute("PRAGMA synchronous = OFF"))
         person_ids = [p.id for p in store.people]
         urls = [
             f"https://news{i}.example.com/story/{i}"

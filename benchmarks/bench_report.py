@@ -42,7 +42,7 @@ def print_table(result: dict) -> None:
         ("Settled: each actor call through SimCord, ms (median / p99)", settled_table(result)),
         ("Answered: until the bot's last REST call, ms (median / p99)", result["answered_ms"]),
         (
-            f"Storage floor: the store's SQL on plain sqlite3 ({result['sql_floor_calls']} calls), ms",
+            f"Storage floor: the store's functions on its connections ({result['sql_floor_calls']} calls), ms",
             result["sql_floor_ms"],
         ),
     ):

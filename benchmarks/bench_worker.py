@@ -32,7 +32,7 @@ from bot.fair_use import FairUse, Limit, RateLimiter
 from bot.models import Cursor, TimelineFilters
 from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
-from bot.store import Store, db, reads, writes
+from bot.store import Store, db, open_store, reads, writes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_data import BENCH_GUILD_ID
@@ -87,10 +87,11 @@ class BenchBot(StoryBot):
     so the figures measure the commands (the limiter costs a dictionary lookup either way).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         unlimited = Limit(uses=10**9, per_seconds=1)
         super().__init__(
             settings,
+            store,
             fair_use=FairUse(
                 reads=RateLimiter(unlimited),
                 page_turns=RateLimiter(unlimited),
@@ -115,19 +116,18 @@ async def measure_startup(settings: Settings, starts: int) -> list[float]:
         bot = create_bot(settings)
         async with simcord.run(bot, strict_sync=False):
             times.append(time.perf_counter() - started)
-        await bot._store.close()
+        await bot.store.close()  # SimCord never closes the bot
     return times
 
 
 async def measure_commands(settings: Settings, calls: int, warmup: int) -> tuple[dict, dict]:
     """Per action, the settled times (around each actor call) and the answered times."""
-    bot = BenchBot(settings)
+    store = await open_store(settings.database_path)
     try:
-        async with simcord.run(bot, strict_sync=True) as env:
+        async with simcord.run(BenchBot(settings, store), strict_sync=True) as env:
             return await _drive(env, calls, warmup)
     finally:
-        if bot._store is not None:
-            await bot._store.close()
+        await store.close()
 
 
 async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
@@ -226,24 +226,25 @@ def _expect(condition, what) -> None:
         raise RuntimeError(f"benchmark action did not get the expected answer: {what!r}")
 
 
-def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, list[float]]:
-    """The store's own synchronous functions on a plain sqlite3 connection: no Discord, no aiosqlite."""
-    conn = db.connect(path)
+async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, list[float]]:
+    """The store's own read and write functions on its connections: no Discord, no SimCord."""
+    reader = await db.open_connection(path, read_only=True)
+    writer = await db.open_connection(path, read_only=False)
     try:
-        people = reads.people(conn)
+        people = await reads.people(reader)
         by_id = {p.id: p for p in people}
         leike = next(p for p in people if p.slug == PERSON)
         scope = BENCH_GUILD_ID
 
-        def timeline(filters: TimelineFilters, cursor: Cursor | None = None) -> object:
+        def timeline(filters: TimelineFilters, cursor: Cursor | None = None) -> Awaitable[object]:
             return reads.timeline(
-                conn, by_id, scope, filters, cursor or Cursor(), TIMELINE_PER_PAGE
+                reader, by_id, scope, filters, cursor or Cursor(), TIMELINE_PER_PAGE
             )
 
         # The last two pages, as the clicks reach them: the last from the end, the one before
         # it from the last page's first entry (the cursor a "Previous" button carries).
-        last_page = reads.timeline(
-            conn, by_id, scope, TimelineFilters(), Cursor(from_end=True), TIMELINE_PER_PAGE
+        last_page = await reads.timeline(
+            reader, by_id, scope, TimelineFilters(), Cursor(from_end=True), TIMELINE_PER_PAGE
         )
         first_of_last = last_page.items[0]
         deep_cursors = [
@@ -255,44 +256,48 @@ def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, list[flo
         )
         involved = [p.id for p in people if p.slug in ("leike", "altman")]
 
-        def page_turn() -> object:
+        async def page_turn() -> object:
             deep_cursors.reverse()  # back and forth between the last two pages, like the clicks
-            return timeline(TimelineFilters(), deep_cursors[0])
+            return await timeline(TimelineFilters(), deep_cursors[0])
 
-        def addupdate() -> None:
-            writes.add_entry(
-                conn, by_id, scope, 1, date(2024, 5, 20), "day", "Benchmark", "Benchmark update",
-                involved, "https://example.com/bench",
+        async def addupdate() -> None:
+            await writes.add_entry(
+                writer, by_id, scope, 1, date(2024, 5, 20), "day", "Benchmark",
+                f"Benchmark update {time.perf_counter()}", involved, "https://example.com/bench",
             )  # fmt: skip
-            reads.guild_settings(conn, scope)  # the announcement looks up the updates channel
+            await reads.guild_settings(reader, scope)  # the announcement's updates channel
 
-        statements: dict[str, Callable[[], object]] = {
+        async def autocomplete() -> object:
+            # No SQL: people are kept in memory. This is the name matching alone.
+            return people_autocomplete(people, "lei")
+
+        statements: dict[str, Callable[[], Awaitable[object]]] = {
             "timeline": lambda: timeline(TimelineFilters()),
             "timeline_person": lambda: timeline(TimelineFilters(person_id=leike.id)),
             "timeline_since_until": lambda: timeline(since_until),
             "page_turn": page_turn,
-            "search": lambda: reads.search(conn, scope, SEARCH, 0, SEARCH_PER_PAGE),
-            "quote": lambda: reads.quote_at(conn, by_id, scope, leike.id, 0, None),
-            # No SQL: people are kept in memory. This is the name matching alone.
-            "quote_autocomplete": lambda: people_autocomplete(people, "lei"),
+            "search": lambda: reads.search(reader, scope, SEARCH, 0, SEARCH_PER_PAGE),
+            "quote": lambda: reads.quote_at(reader, by_id, scope, leike.id, 0, None),
+            "quote_autocomplete": autocomplete,
             "addupdate": addupdate,
         }
         samples: dict[str, list[float]] = {name: [] for name in statements}
         for round_number in range(warmup + calls):
             for name, run in statements.items():
                 started = time.perf_counter()
-                run()
+                await run()
                 elapsed = time.perf_counter() - started
                 if round_number >= warmup:
                     samples[name].append(elapsed)
         return samples
     finally:
-        conn.close()
+        await reader.close()
+        await writer.close()
 
 
 async def measure_throughput(path: Path, seconds: float) -> float:
     """Store ops/s with many tasks at once: 90% the reads commands make, 10% writes."""
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         by_slug = {p.slug: p.id for p in store.people}
         # /entry lookups by id in 1..visible: some ids are other guilds' and are refused, as in use.
@@ -347,7 +352,7 @@ async def run(args: argparse.Namespace) -> dict:
     startups = await measure_startup(settings, args.starts)
     rss_ready = peak_rss_mb()  # before SimCord accumulates the benchmark's messages and logs
     commands, answered = await measure_commands(settings, args.calls, args.warmup)
-    floor = measure_sql_floor(args.db, args.floor_calls, args.warmup)
+    floor = await measure_sql_floor(args.db, args.floor_calls, args.warmup)
     ops = await measure_throughput(args.db, args.throughput_seconds)
     return {
         "startup_s": statistics.median(startups),

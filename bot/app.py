@@ -1,4 +1,4 @@
-"""The Bot subclass: opens the store, loads the commands, syncs them when they change."""
+"""The Bot subclass: opens its store (unless handed one), loads the commands, syncs them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.fair_use import FairUse
 from bot.lifecycle import InFlight
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.story import load_story
 from bot.ui.pager import PageButton, Pagers
 from bot.ui.respond import report_error
@@ -31,7 +31,11 @@ class StoryTree(app_commands.CommandTree):
 
 
 class StoryBot(commands.Bot):
-    def __init__(self, settings: Settings, *, fair_use: FairUse | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store | None = None, *, fair_use: FairUse | None = None
+    ) -> None:
+        """With no `store`, the bot opens one on settings.database_path in setup_hook and closes
+        it in close(); a store handed in stays its opener's to close."""
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles for announcements; nothing privileged
         super().__init__(
@@ -46,7 +50,8 @@ class StoryBot(commands.Bot):
         self.synced_at_start = False
         self.pagers = Pagers()  # filled by the cogs that open paged lists
         self.fair_use = fair_use or FairUse()
-        self._store: Store | None = None
+        self._store = store
+        self._owns_store = store is None
         self.tree.on_error = self.on_app_command_error
 
     @property
@@ -55,8 +60,11 @@ class StoryBot(commands.Bot):
         return self._store
 
     async def setup_hook(self) -> None:
-        self.story = load_story(self.settings.story_path)
-        self._store = await Store.open(self.settings.database_path, self.story)
+        self.story = load_story(self.settings.story_path)  # /about shows its title and summary
+        if self._store is None:
+            self._store = await open_store(
+                self.settings.database_path, self.story, readers=self.settings.database_readers
+            )
         self.add_dynamic_items(PageButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -66,9 +74,8 @@ class StoryBot(commands.Bot):
         try:
             await super().close()
         finally:
-            if self._store is not None:
-                await self._store.close()
-                self._store = None
+            if self._owns_store and self._store is not None:
+                await self._store.close()  # the same store's later calls fail: it stays closed
 
     def _sync_target(self) -> discord.Object | None:
         if self.settings.dev_guild_id is None:

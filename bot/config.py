@@ -11,12 +11,14 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.store.base import DEFAULT_READERS
 from bot.story import shipped_story_path
 
 DEFAULT_STORY_PATH = shipped_story_path()
 # Where earlier versions kept the database by default, relative to the working folder.
 OLD_DEFAULT_DATABASE_PATH = Path("data/bot.db")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_READERS = 32
 # A bot token is three base64url parts joined by dots (bot id, timestamp, signature); the
 # client secret, public key or application id pasted by mistake are not.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -31,6 +33,7 @@ class Settings:
     # repr=False keeps the token out of logs, tracebacks and reprs.
     token: str | None = field(default=None, repr=False)
     database_path: Path = field(default_factory=lambda: default_database_path(os.environ))
+    database_readers: int = DEFAULT_READERS
     story_path: Path = DEFAULT_STORY_PATH
     dev_guild_id: int | None = None
     application_id: int | None = None
@@ -49,6 +52,7 @@ class Settings:
             token=_token(environ.get("DISCORD_TOKEN")),
             database_path=_path("DATABASE_PATH", environ.get("DATABASE_PATH"))
             or _checked_default_database_path(environ),
+            database_readers=_readers(environ.get("DATABASE_READERS")),
             story_path=_path("STORY_PATH", environ.get("STORY_PATH")) or DEFAULT_STORY_PATH,
             dev_guild_id=_snowflake("DEV_GUILD_ID", environ.get("DEV_GUILD_ID")),
             application_id=_snowflake(
@@ -115,6 +119,17 @@ def _snowflake(name: str, value: str | None) -> int | None:
     if not value.isdigit() or not 17 <= len(value) <= 20:
         raise ConfigError(
             f"{name} must be a Discord id (a number of 17 to 20 digits), got {_shown(value)}"
+        )
+    return int(value)
+
+
+def _readers(value: str | None) -> int:
+    if _blank(value):
+        return DEFAULT_READERS
+    value = value.strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_READERS:
+        raise ConfigError(
+            f"DATABASE_READERS must be a number from 1 to {MAX_READERS}, got {_shown(value)}"
         )
     return int(value)
 

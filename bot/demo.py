@@ -26,8 +26,9 @@ import discord
 
 from bot.config import ConfigError, Settings
 from bot.exit_codes import EXIT_CONFIG, EXIT_OK
-from bot.store import StoreError
-from bot.story import StoryError
+from bot.models import SettingsChanges
+from bot.store import StoreError, open_store
+from bot.story import StoryError, load_story
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,9 @@ async def build_demo_server(env: Any, bot: Any) -> DemoServer:
     moderator = guild.add_member(
         env.create_user("moderator", global_name=MODERATOR_NAME), roles=[moderators]
     )
-    await bot.store.update_guild_settings(guild.id, None, updates_channel_id=news.id)
+    await bot.store.update_guild_settings(
+        guild.id, None, SettingsChanges(updates_channel_id=news.id)
+    )
     return DemoServer(general, news, reader, moderator)
 
 
@@ -144,7 +147,12 @@ async def _serve(settings: Settings, port: int | None, open_browser: bool) -> in
 
     from bot import create_bot
 
-    bot = create_bot(settings)
+    # The demo opens the store and hands it to the bot: SimCord detaches the bot without
+    # calling bot.close(), so the demo closes the store itself.
+    store = await open_store(
+        settings.database_path, load_story(settings.story_path), readers=settings.database_readers
+    )
+    bot = create_bot(settings, store)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     handled = []
@@ -176,10 +184,7 @@ async def _serve(settings: Settings, port: int | None, open_browser: bool) -> in
     finally:
         for signum in handled:
             loop.remove_signal_handler(signum)
-        # SimCord detaches the bot without calling bot.close(): close the database here.
-        if bot._store is not None:
-            await bot._store.close()
-            bot._store = None
+        await store.close()
     print("Stopped.", flush=True)
     return EXIT_OK
 

@@ -13,7 +13,7 @@ import discord
 
 from bot.config import Settings
 from bot.exit_codes import EXIT_FAILURE, EXIT_LOGIN, EXIT_OK, CliError
-from bot.store import Store
+from bot.store import open_store
 from bot.store.db import verify as verify_database
 from bot.story import load_story
 
@@ -107,7 +107,7 @@ async def check_local_files(settings: Settings) -> None:
     """
     story = load_story(settings.story_path)
     await asyncio.to_thread(verify_database, settings.database_path)
-    store = await Store.open(settings.database_path, story)
+    store = await open_store(settings.database_path, story, readers=settings.database_readers)
     await store.close()
 
 
@@ -150,9 +150,8 @@ async def _shut_down(bot: StoryBot, session: asyncio.Task, *, stopped: bool) -> 
         if left:
             log.warning("Stopping with %d commands unanswered after %.0f s", left, HANDLERS_GRACE_S)
     # Client.close ends the gateway and HTTP sessions, then StoryBot.close closes the store.
-    # aiosqlite runs calls in order on one thread, so its close waits for the writes already
-    # sent: each commits or rolls back whole (one transaction per call), and a call made
-    # after the close fails before it writes anything.
+    # Store.close waits for the calls already made: each write commits or rolls back whole
+    # (one transaction per call), and a call made after the close fails before it writes.
     await bot.close()
     _, pending = await asyncio.wait({session}, timeout=SESSION_END_S)
     if pending:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import enum
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -168,3 +169,63 @@ class CheckReport:
     integrity: str
     schema_version: int
     counts: dict[str, int] = field(default_factory=dict)
+
+
+# What writes take and return.
+
+
+class Keep(enum.Enum):
+    """The value of a field an edit leaves as it is (None can be a value: "no source")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def changed_fields(changes: Any) -> dict[str, Any]:
+    """The fields of a changes dataclass that are not KEEP, by name."""
+    found = {f.name: getattr(changes, f.name) for f in fields(changes)}
+    return {name: value for name, value in found.items() if value is not KEEP}
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """A correction of an entry: the fields to change; those left at KEEP stay as they are."""
+
+    day: date | Keep = KEEP
+    precision: str | Keep = KEEP
+    headline: str | Keep = KEEP
+    body: str | Keep = KEEP
+    person_ids: tuple[int, ...] | Keep = KEEP  # () leaves no one linked
+    source_url: str | Keep | None = KEEP  # None leaves no source
+
+    def __post_init__(self) -> None:
+        if (self.day is KEEP) != (self.precision is KEEP):
+            raise ValueError("an entry's date and its precision change together")
+
+
+@dataclass(frozen=True)
+class SettingsChanges:
+    """A change of a guild's settings; None unsets a setting, KEEP leaves it as it is."""
+
+    updates_channel_id: int | Keep | None = KEEP
+    updates_role_id: int | Keep | None = KEEP
+    moderator_role_id: int | Keep | None = KEEP
+
+
+@dataclass(frozen=True)
+class EntryAdded:
+    """What adding an entry did: `duplicate` when the same moderator posted the same update
+    minutes ago (a retry after a lost reply), so the earlier entry is returned and nothing stored."""
+
+    entry: Entry
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """How many shipped entries and quotes seeding added, and rewrote (with update)."""
+
+    added: int = 0
+    updated: int = 0

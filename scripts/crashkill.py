@@ -23,34 +23,36 @@ from pathlib import Path
 
 from bot.config import DEFAULT_STORY_PATH
 from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.store import open_store
 from bot.story import load_story
 
 GUILD = 222_222_222_222_222_222
 
 
 async def write_forever(path: Path) -> None:
-    store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+    store = await open_store(path, load_story(DEFAULT_STORY_PATH))
     person = store.people[0].id
     n = 0
     while True:
         n += 1
-        entry = await store.add_entry(
-            GUILD,
-            42,
-            day=date(2024, 5, 17),
-            precision="day",
-            headline=f"update {n}",
-            body=f"body {n} " * 20,
-            person_ids=[person],
-            source_url=f"https://example.com/{n}",
-        )
+        entry = (
+            await store.add_entry(
+                GUILD,
+                42,
+                day=date(2024, 5, 17),
+                precision="day",
+                headline=f"update {n}",
+                body=f"body {n} " * 20,
+                person_ids=[person],
+                source_url=f"https://example.com/{n}",
+            )
+        ).entry
         print(entry.id, flush=True)
 
 
 async def verify(path: Path, acknowledged: set[int]) -> str | None:
     """The first problem found, or None."""
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         report = await store.check()
         if report.integrity != "ok":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import discord
 import pytest
@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from bot import create_bot
 from bot.app import StoryBot
 from bot.config import Settings
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.story import Story, load_story
 
 # Hypothesis draws the same examples on every machine and keeps no .hypothesis database, so a
@@ -37,30 +37,30 @@ def story(settings) -> Story:
 @pytest.fixture
 async def store(settings, story) -> Store:
     """The store on a real temporary SQLite file, seeded, closed after the test."""
-    store = await Store.open(settings.database_path, story)
+    store = await open_store(settings.database_path, story)
     yield store
     await store.close()
 
 
 @pytest.fixture
-async def make_bot(settings) -> Callable[..., StoryBot]:
-    """Builds bots on the same database, with `changes` to the settings (and a `fair_use` for
-    create_bot); closes every store at teardown (SimCord never closes bots)."""
-    made: list[StoryBot] = []
+async def make_bot(settings, story) -> Callable[..., Awaitable[StoryBot]]:
+    """Builds bots on the same database, each with a store of its own as after a restart, with
+    `changes` to the settings (and a `fair_use` for create_bot); closes every store at teardown
+    (SimCord never closes bots)."""
+    stores: list[Store] = []
 
-    def make(*, fair_use=None, **changes) -> StoryBot:
-        made.append(create_bot(dataclasses.replace(settings, **changes), fair_use=fair_use))
-        return made[-1]
+    async def make(*, fair_use=None, **changes) -> StoryBot:
+        stores.append(await open_store(settings.database_path, story))
+        return create_bot(dataclasses.replace(settings, **changes), stores[-1], fair_use=fair_use)
 
     yield make
-    for bot in made:
-        if bot._store is not None:
-            await bot._store.close()
+    for store in stores:
+        await store.close()
 
 
 @pytest.fixture
-def simcord_bot(make_bot) -> StoryBot:
-    return make_bot()
+async def simcord_bot(make_bot) -> StoryBot:
+    return await make_bot()
 
 
 @pytest.fixture

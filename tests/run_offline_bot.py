@@ -78,17 +78,19 @@ async def _write(bot, writer: int) -> None:
     while True:
         n += 1
         try:
-            # Once the store is closed this fails before writing (or bot.store asserts).
-            entry = await bot.store.add_entry(
-                GUILD,
-                42,
-                day=date(2024, 5, 17),
-                precision="day",
-                headline=f"writer {writer} update {n}",
-                body=f"body {n} " * 20,
-                person_ids=[bot.store.people[0].id],
-                source_url=f"https://example.com/{writer}/{n}",
-            )
+            # Once the store is closed this fails (StoreError) before writing.
+            entry = (
+                await bot.store.add_entry(
+                    GUILD,
+                    42,
+                    day=date(2024, 5, 17),
+                    precision="day",
+                    headline=f"writer {writer} update {n}",
+                    body=f"body {n} " * 20,
+                    person_ids=[bot.store.people[0].id],
+                    source_url=f"https://example.com/{writer}/{n}",
+                )
+            ).entry
         except Exception as error:
             print(f"writer {writer} stopped: {type(error).__name__}", flush=True)
             return
@@ -113,7 +115,7 @@ def main() -> int:
         raise SystemExit(f"unknown OFFLINE_BOT={mode!r}")
     code = cli.main(sys.argv[1:])
     if mode == "serve":
-        print(f"store closed: {all(bot._store is None for bot in bots)}", flush=True)
+        print(f"store closed: {all(bot.store.closed for bot in bots)}", flush=True)
     return code
 
 

@@ -76,7 +76,7 @@ AUTOCOMPLETE = [
 ]
 MODERATOR = {"addupdate", "addquote", "editupdate"}
 # Always tried, whatever else hypothesis draws.
-ALWAYS = ["a" * 6000, NASTY[7], "nul\x00byte", "\ud800 lone surrogate", NASTY[2], NASTY[12]]
+ALWAYS = ["a" * 6000, NASTY[7], "nul\x00byte", "\ud800 lone surrogate", NASTY[2], NASTY[12], " "]
 SIMCORD = settings(
     max_examples=8,
     deadline=None,
@@ -117,16 +117,18 @@ async def test_text_options(
     actor = moderator if command in MODERATOR else member
     options = {**others, option: value}
     if command == "editupdate":
-        seed = await simcord_env.bot.store.add_entry(
-            guild.id,
-            moderator.id,
-            day=date(2024, 5, 20),
-            precision="day",
-            headline="h",
-            body="b",
-            person_ids=[],
-            source_url=None,
-        )
+        seed = (
+            await simcord_env.bot.store.add_entry(
+                guild.id,
+                moderator.id,
+                day=date(2024, 5, 20),
+                precision="day",
+                headline="h",
+                body="b",
+                person_ids=[],
+                source_url=None,
+            )
+        ).entry
         options["id"] = seed.id
     await simcord_env.advance_time(61)  # past /addupdate's cooldown
     cursor = simcord_env.error_cursor

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.models import EntryChanges, SettingsChanges
+from bot.store import open_store
 from bot.store.db import latest_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,12 +77,12 @@ def db(tmp_path) -> dict[str, str]:
 
 async def seeded(path: Path, story) -> None:
     """What `db init` makes (that command is tested once; elsewhere it's only setup)."""
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     await store.close()
 
 
 async def exported(path: Path) -> dict:
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         return await store.export_data()
     finally:
@@ -90,31 +91,37 @@ async def exported(path: Path) -> dict:
 
 async def add_guild_activity(path: Path, story) -> None:
     """A seeded database with guild rows and audit rows, so an export has more than the seed."""
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     try:
-        kept = await store.add_entry(
-            GUILD,
-            7,
-            day=date(2024, 5, 19),
-            precision="day",
-            headline="Guild-only note",
-            body="Visible in one server.",
-            person_ids=[store.people[0].id],
-            source_url="https://example.com/a",
-        )
-        gone = await store.add_entry(
-            GUILD,
-            7,
-            day=date(2024, 5, 20),
-            precision="month",
-            headline="Removed later",
-            body="Soft-deleted.",
-            person_ids=[],
-            source_url=None,
-        )
+        kept = (
+            await store.add_entry(
+                GUILD,
+                7,
+                day=date(2024, 5, 19),
+                precision="day",
+                headline="Guild-only note",
+                body="Visible in one server.",
+                person_ids=[store.people[0].id],
+                source_url="https://example.com/a",
+            )
+        ).entry
+        gone = (
+            await store.add_entry(
+                GUILD,
+                7,
+                day=date(2024, 5, 20),
+                precision="month",
+                headline="Removed later",
+                body="Soft-deleted.",
+                person_ids=[],
+                source_url=None,
+            )
+        ).entry
         await store.remove_entry(GUILD, 7, gone.id)
-        await store.edit_entry(GUILD, 8, kept.id, body="Visible in one server, edited.")
-        await store.update_guild_settings(GUILD, 7, updates_channel_id=1234)
+        await store.edit_entry(
+            GUILD, 8, kept.id, EntryChanges(body="Visible in one server, edited.")
+        )
+        await store.update_guild_settings(GUILD, 7, SettingsChanges(updates_channel_id=1234))
     finally:
         await store.close()
 

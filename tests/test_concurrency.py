@@ -6,7 +6,7 @@ import asyncio
 from datetime import date
 
 from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.store import Store, open_store
 
 GUILD = 111_111_111_111_111_111
 WRITERS, PER_WRITER, READS = 50, 20, 500
@@ -15,16 +15,18 @@ WRITERS, PER_WRITER, READS = 50, 20, 500
 async def write_many(store: Store, writer: int) -> list[int]:
     ids = []
     for n in range(PER_WRITER):
-        entry = await store.add_entry(
-            GUILD,
-            writer,
-            day=date(2024, 5, 1 + n % 28),
-            precision="day",
-            headline=f"writer {writer} update {n}",
-            body=f"w{writer}-n{n}",
-            person_ids=[store.people[writer % len(store.people)].id],
-            source_url=f"https://example.com/{writer}/{n}",
-        )
+        entry = (
+            await store.add_entry(
+                GUILD,
+                writer,
+                day=date(2024, 5, 1 + n % 28),
+                precision="day",
+                headline=f"writer {writer} update {n}",
+                body=f"w{writer}-n{n}",
+                person_ids=[store.people[writer % len(store.people)].id],
+                source_url=f"https://example.com/{writer}/{n}",
+            )
+        ).entry
         ids.append(entry.id)
     return ids
 
@@ -63,7 +65,7 @@ async def test_one_connection(store):
 
 async def test_two_connections_bot_and_cli(store, settings, tmp_path):
     """The bot writes while an operator's CLI (a second connection) backs up, imports and writes."""
-    cli = await Store.open(settings.database_path)
+    cli = await open_store(settings.database_path)
     try:
         exported = await cli.export_data()
 
@@ -86,7 +88,7 @@ async def test_two_connections_bot_and_cli(store, settings, tmp_path):
     ids = [i for batch in results[:WRITERS] for i in batch]
     await assert_all_written_once(store, ids)
     for n in range(5):
-        copy = await Store.open(tmp_path / f"backup-{n}.db")
+        copy = await open_store(tmp_path / f"backup-{n}.db")
         try:
             assert (await copy.check()).integrity == "ok"
         finally:

@@ -13,6 +13,7 @@ from bot.config import DEFAULT_STORY_PATH, ConfigError, Settings
 VARIABLES = (
     "DISCORD_TOKEN",
     "DATABASE_PATH",
+    "DATABASE_READERS",
     "STORY_PATH",
     "DEV_GUILD_ID",
     "DISCORD_APPLICATION_ID",
@@ -54,6 +55,7 @@ def test_defaults_when_nothing_is_set(tmp_path):
     assert settings.token is None
     assert settings.database_path == tmp_path / "home" / ".local" / "share" / "storybot" / "bot.db"
     assert settings.database_path == Settings().database_path
+    assert settings.database_readers == 4
     assert settings.story_path == DEFAULT_STORY_PATH
     assert settings.story_path.is_file()
     assert settings.dev_guild_id is None
@@ -70,6 +72,7 @@ def test_values_are_read_and_normalised(tmp_path):
         {
             "DISCORD_TOKEN": f"  {TOKEN}\n",
             "DATABASE_PATH": str(tmp_path / "x.db"),
+            "DATABASE_READERS": " 8 ",
             "STORY_PATH": str(tmp_path / "story.json"),
             "DEV_GUILD_ID": " 123456789012345678 ",
             "DISCORD_APPLICATION_ID": "98765432109876543",
@@ -78,6 +81,7 @@ def test_values_are_read_and_normalised(tmp_path):
     )
     assert settings.token == TOKEN
     assert settings.database_path == tmp_path / "x.db"
+    assert settings.database_readers == 8
     assert settings.story_path == tmp_path / "story.json"
     assert settings.dev_guild_id == 123456789012345678
     assert settings.application_id == 98765432109876543
@@ -118,6 +122,13 @@ def test_bad_ids_name_the_variable_and_what_is_expected(name, value):
     message = error_for({name: value})
     assert message.startswith(name)
     assert "17 to 20 digits" in message
+
+
+@pytest.mark.parametrize("value", ["0", "33", "four", "-1", "2.5"])
+def test_bad_database_readers_says_the_range(value):
+    message = error_for({"DATABASE_READERS": value})
+    assert message.startswith("DATABASE_READERS")
+    assert "1 to 32" in message and repr(value) in message
 
 
 def test_bad_log_level_lists_the_choices():

@@ -6,16 +6,18 @@ import asyncio
 
 import pytest
 
+from bot import create_bot
 from bot.ui import respond
 
 SLOW_S = 5.0  # longer than Discord's 3 seconds
 
 
 class SlowStore:
-    """The real store, but every async call first waits SLOW_S of (virtual) time."""
+    """The real store; once `slow` is set, every async call first waits SLOW_S of (virtual) time."""
 
     def __init__(self, store) -> None:
         self.inner = store
+        self.slow = False
         self.calls = 0
 
     def __getattr__(self, name: str):
@@ -24,22 +26,27 @@ class SlowStore:
             return attribute
 
         async def slow(*args, **kwargs):
-            self.calls += 1
-            await asyncio.sleep(SLOW_S)
+            if self.slow:
+                self.calls += 1
+                await asyncio.sleep(SLOW_S)
             return await attribute(*args, **kwargs)
 
         return slow
 
 
 @pytest.fixture
+def simcord_bot(settings, store):
+    """The bot on a store that can be made slow (after it started: syncing stays fast)."""
+    return create_bot(settings, SlowStore(store))
+
+
+@pytest.fixture
 def slow_store(simcord_env, monkeypatch):
     # SimCord runs unrecognised timers in real time: a shorter deferral keeps the suite fast.
     monkeypatch.setattr(respond, "DEFER_AFTER_S", 0.2)
-    bot = simcord_env.bot
-    real = bot._store
-    bot._store = SlowStore(real)
-    yield bot._store
-    bot._store = real
+    slow = simcord_env.bot.store
+    slow.slow = True
+    return slow
 
 
 def test_deferral_leaves_a_margin():

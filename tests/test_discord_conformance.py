@@ -141,7 +141,7 @@ def command_syncs(env) -> list[tuple[str, list[dict]]]:
 
 async def test_every_command_sync_is_valid_for_discord(simcord_env, guild, make_bot):
     # The default bot synced globally at start; a bot with a development guild syncs there.
-    await simcord_env.restart_bot(make_bot(dev_guild_id=guild.id))
+    await simcord_env.restart_bot(await make_bot(dev_guild_id=guild.id))
 
     syncs = command_syncs(simcord_env)
 

@@ -16,7 +16,7 @@ from test_cli import GUILD, ok, one_line_failure, run
 
 from bot.cli.db import story_seen_by
 from bot.export.html import render_html, safe_url
-from bot.store import Store
+from bot.store import Store, open_store
 
 HOSTILE_HEADLINE = '<script>alert("headline")</script> & <b>bold</b>'
 HOSTILE_BODY = "<img src=x onerror=alert(1)>\nline two </p><p>"
@@ -160,7 +160,7 @@ def first_page_counts(page: str) -> tuple[int, int]:
 async def test_cli_writes_a_private_file_and_never_overwrites_unasked(tmp_path, db, story):
     path = Path(db["DATABASE_PATH"])
     path.parent.mkdir()
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     await add_hostile(store)
     await store.close()
     out = tmp_path / "story.html"
@@ -215,6 +215,6 @@ async def test_cli_writes_a_private_file_and_never_overwrites_unasked(tmp_path, 
 async def test_cli_refusals_are_one_line(tmp_path, db, story, args, said):
     path = Path(db["DATABASE_PATH"])
     path.parent.mkdir()
-    await (await Store.open(path, story)).close()
+    await (await open_store(path, story)).close()
 
     assert said in one_line_failure(run(tmp_path, "db", "export", *args, **db))

@@ -175,7 +175,7 @@ async def test_a_link_is_labelled_with_its_host(simcord_env, guild, channel, mod
 
 async def test_the_store_labels_a_link_by_the_host_it_leads_to(store):
     """The store names a link's source after where it leads, whether validated or not."""
-    entry = await store.add_entry(
+    added = await store.add_entry(
         1,
         2,
         day=date(2024, 5, 20),
@@ -185,4 +185,4 @@ async def test_the_store_labels_a_link_by_the_host_it_leads_to(store):
         person_ids=[],
         source_url="https://openai.com@evil.example/x",
     )
-    assert [s.name for s in entry.sources] == ["evil.example"]
+    assert [s.name for s in added.entry.sources] == ["evil.example"]

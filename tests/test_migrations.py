@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.store import SqliteStore, StoreError, open_store
 from bot.store.db import latest_version, migrations, split_statements
 
 GUILD = 222222222222222222
@@ -45,29 +45,40 @@ def test_split_statements_keeps_triggers_whole():
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
 
 
-async def test_fresh_database_gets_latest_version_and_safe_pragmas(tmp_path):
+async def test_fresh_database_gets_latest_version_and_safe_pragmas_on_every_connection(tmp_path):
     path = tmp_path / "nested" / "folder" / "bot.db"
-    store = await Store.open(path)
+    connections = []
+
+    async def remember(conn) -> None:
+        connections.append(conn)
+
+    store = await SqliteStore.open(path, readers=3, on_connect=remember)
     try:
         assert path.parent.is_dir()
-        conn = store._conn._conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+        assert len(connections) == 4  # the writer, then three readers
+
+        async def pragma_of(conn, name: str):
+            return (await conn.execute_fetchall(f"PRAGMA {name}"))[0][0]
+
+        for n, conn in enumerate(connections):
+            assert await pragma_of(conn, "user_version") == latest_version()
+            assert await pragma_of(conn, "journal_mode") == "wal"
+            assert await pragma_of(conn, "foreign_keys") == 1
+            assert await pragma_of(conn, "synchronous") == 2  # FULL
+            assert await pragma_of(conn, "busy_timeout") > 0
+            assert await pragma_of(conn, "query_only") == (n > 0)  # readers cannot write
     finally:
         await store.close()
 
 
 async def test_reopening_is_a_no_op(tmp_path):
     path = tmp_path / "bot.db"
-    store = await Store.open(path)
+    store = await open_store(path)
     await store.close()
     schema = sqlite3.connect(path).execute("SELECT sql FROM sqlite_schema ORDER BY name").fetchall()
     before = digest(path)
 
-    store = await Store.open(path)
+    store = await open_store(path)
     await store.close()
     assert pragma(path, "user_version") == latest_version()
     after_schema = (
@@ -90,7 +101,7 @@ async def test_newer_database_is_refused_and_left_byte_for_byte(tmp_path, journa
     before = digest(path)
 
     with pytest.raises(StoreError) as refused:
-        await Store.open(path)
+        await open_store(path)
 
     message = str(refused.value)
     assert str(path) in message
@@ -109,7 +120,7 @@ async def test_non_sqlite_file_is_refused_and_left_unchanged(tmp_path, content):
     path.write_bytes(content)
 
     with pytest.raises(StoreError) as refused:
-        await Store.open(path)
+        await open_store(path)
 
     assert str(path) in str(refused.value)
     assert "not a database" in str(refused.value)
@@ -121,7 +132,7 @@ async def test_unusable_folder_is_a_store_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(StoreError) as refused:
-        await Store.open(blocker / "bot.db")
+        await open_store(blocker / "bot.db")
     assert str(blocker) in str(refused.value)
 
 
@@ -163,7 +174,7 @@ async def test_003_adds_provenance_and_kinds_and_seed_update_rewrites_old_shippe
     path = tmp_path / "v2.db"
     database_at_version_2(path)
 
-    store = await Store.open(path, story)  # migrates, then adds what the database lacks
+    store = await open_store(path, story)  # migrates, then adds what the database lacks
     try:
         assert pragma(path, "user_version") == latest_version() >= 3
         assert {p.slug: p.kind for p in store.people}["techcrunch"] == "outlet"
@@ -178,7 +189,7 @@ async def test_003_adds_provenance_and_kinds_and_seed_update_rewrites_old_shippe
 
         result = await store.seed(story, update=True)  # what `db seed --update` runs
 
-        assert result["updated"] == 2  # the TechCrunch entry and quote
+        assert result.updated == 2  # the TechCrunch entry and quote
         shipped = next(e for e in story.entries if e.key == "techcrunch-compute-denied")
         new = await store.entry(None, 1)
         assert (new.date, new.headline, new.body, new.provenance) == (

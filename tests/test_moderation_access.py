@@ -171,7 +171,7 @@ async def test_a_form_opened_before_a_restart_gets_an_answer(
     simcord_env, guild, channel, moderator, make_bot
 ):
     shown = await moderator.slash(channel, "addupdate")
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
 
     submitted = await moderator.submit_modal(shown, {"text": "Typed across a restart"})
 

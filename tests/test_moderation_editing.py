@@ -84,7 +84,7 @@ async def test_undo_survives_a_restart(simcord_env, channel, moderator, member, 
     entry_id = await post(moderator, channel)
     removed = await moderator.slash(channel, "removeupdate", id=entry_id)
 
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
     await moderator.click(removed.response, label="Undo")
 
     assert (await simcord_env.bot.store.entry(moderator.guild.id, entry_id)) is not None
@@ -92,7 +92,7 @@ async def test_undo_survives_a_restart(simcord_env, channel, moderator, member, 
 
 async def test_updates_persist_across_restart(simcord_env, channel, moderator, member, make_bot):
     entry_id = await post(moderator, channel, text="Survives restarts")
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
 
     shown = await member.slash(channel, "entry", id=entry_id)
 

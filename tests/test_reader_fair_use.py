@@ -10,7 +10,7 @@ import pytest
 from helpers import handled_errors
 
 from bot.fair_use import FairUse, Limit, RateLimiter
-from bot.store import Store
+from bot.store import SqliteStore
 
 READS = Limit(3, 30)
 TURNS = Limit(2, 30)
@@ -19,8 +19,8 @@ SLOW_DOWN = "Slow down a little: try again in 30 seconds."
 
 
 @pytest.fixture
-def simcord_bot(make_bot):
-    return make_bot(
+async def simcord_bot(make_bot):
+    return await make_bot(
         fair_use=FairUse(
             reads=RateLimiter(READS),
             page_turns=RateLimiter(TURNS),
@@ -42,9 +42,9 @@ def store_calls(monkeypatch) -> list[str]:
 
         return wrapper
 
-    for name, method in list(vars(Store).items()):
+    for name, method in list(vars(SqliteStore).items()):
         if not name.startswith("_") and inspect.iscoroutinefunction(method):
-            monkeypatch.setattr(Store, name, counted(name, method))
+            monkeypatch.setattr(SqliteStore, name, counted(name, method))
     return calls
 
 

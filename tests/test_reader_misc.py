@@ -25,16 +25,18 @@ async def scoop(simcord_env, guild, member):
     """One entry and one Leike quote that only `guild` added."""
     store = simcord_env.bot.store
     leike = next(p for p in store.people if p.slug == "leike")
-    entry = await store.add_entry(
-        guild.id,
-        member.id,
-        day=date(2024, 5, 20),
-        precision="day",
-        headline="Local scoop about zebras",
-        body="Only this server knows about the zebras.",
-        person_ids=[leike.id],
-        source_url="https://example.com/zebras",
-    )
+    entry = (
+        await store.add_entry(
+            guild.id,
+            member.id,
+            day=date(2024, 5, 20),
+            precision="day",
+            headline="Local scoop about zebras",
+            body="Only this server knows about the zebras.",
+            person_ids=[leike.id],
+            source_url="https://example.com/zebras",
+        )
+    ).entry
     quote = await store.add_quote(
         guild.id,
         member.id,
@@ -116,7 +118,7 @@ async def test_search_pages_for_the_invoker_only(
     refused = await other_member.click(result.response, label="Next ›")
     assert refused.ephemeral and refused.response.content == NOT_YOURS
 
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
     await member.click(result.response, label="Last »")
     embed = result.response.embeds[0]
     assert embed.description != first

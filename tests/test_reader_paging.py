@@ -19,16 +19,18 @@ async def five_hundred(simcord_env, guild, member):
     """500 entries of this guild, five a day from 1 June 2024: after the whole shipped story."""
     store = simcord_env.bot.store
     return [
-        await store.add_entry(
-            guild.id,
-            member.id,
-            day=date(2024, 6, 1) + timedelta(days=n // 5),
-            precision="day",
-            headline=f"Update number {n}",
-            body=f"What happened in update {n}.",
-            person_ids=[],
-            source_url=f"https://example.com/updates/{n}",
-        )
+        (
+            await store.add_entry(
+                guild.id,
+                member.id,
+                day=date(2024, 6, 1) + timedelta(days=n // 5),
+                precision="day",
+                headline=f"Update number {n}",
+                body=f"What happened in update {n}.",
+                person_ids=[],
+                source_url=f"https://example.com/updates/{n}",
+            )
+        ).entry
         for n in range(500)
     ]
 
@@ -103,7 +105,7 @@ async def test_buttons_keep_working_after_a_restart(
     result = await member.slash(channel, "timeline", since="2024-05-17")
     old_bot = simcord_env.bot
 
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
 
     assert simcord_env.bot is not old_bot
     refused = await other_member.click(result.response, label="Next ›")
@@ -125,16 +127,18 @@ async def test_one_page_has_no_buttons(channel, member):
 async def test_buttons_go_when_the_pages_shrink_to_one(simcord_env, guild, channel, member):
     store = simcord_env.bot.store
     added = [
-        await store.add_entry(
-            guild.id,
-            member.id,
-            day=date(2024, 5, 20),
-            precision="day",
-            headline=f"Zebra sighting {n}",
-            body="A zebra was seen.",
-            person_ids=[],
-            source_url=None,
-        )
+        (
+            await store.add_entry(
+                guild.id,
+                member.id,
+                day=date(2024, 5, 20),
+                precision="day",
+                headline=f"Zebra sighting {n}",
+                body="A zebra was seen.",
+                person_ids=[],
+                source_url=None,
+            )
+        ).entry
         for n in range(TIMELINE_PER_PAGE + 1)
     ]
     result = await member.slash(channel, "timeline", search="zebra")
@@ -155,16 +159,18 @@ async def test_a_4000_character_entry_is_cut_at_a_word_with_a_pointer(
     body = words[: words.rindex(" ", 0, 4000)] + " end"
     body = body + "x" * (4000 - len(body))
     assert len(body) == 4000
-    added = await simcord_env.bot.store.add_entry(
-        guild.id,
-        member.id,
-        day=date(2024, 5, 20),
-        precision="day",
-        headline="A very long report",
-        body=body,
-        person_ids=[p.id for p in simcord_env.bot.store.people],
-        source_url="https://example.com/long",
-    )
+    added = (
+        await simcord_env.bot.store.add_entry(
+            guild.id,
+            member.id,
+            day=date(2024, 5, 20),
+            precision="day",
+            headline="A very long report",
+            body=body,
+            person_ids=[p.id for p in simcord_env.bot.store.people],
+            source_url="https://example.com/long",
+        )
+    ).entry
 
     result = await member.slash(channel, "timeline", since="2024-05-20")
 
@@ -187,16 +193,18 @@ async def test_thirty_entries_on_one_day_stay_within_every_limit(
     store = simcord_env.bot.store
     everyone = [p.id for p in store.people]
     added = [
-        await store.add_entry(
-            guild.id,
-            member.id,
-            day=date(2024, 5, 19),
-            precision="day",
-            headline=f"Busy day report {n} " + "_*~`|>" * 15,
-            body=("**Markdown** and @everyone " * 80)[:1500],
-            person_ids=everyone,
-            source_url=f"https://example.com/{n}/" + "a" * 480,
-        )
+        (
+            await store.add_entry(
+                guild.id,
+                member.id,
+                day=date(2024, 5, 19),
+                precision="day",
+                headline=f"Busy day report {n} " + "_*~`|>" * 15,
+                body=("**Markdown** and @everyone " * 80)[:1500],
+                person_ids=everyone,
+                source_url=f"https://example.com/{n}/" + "a" * 480,
+            )
+        ).entry
         for n in range(30)
     ]
 

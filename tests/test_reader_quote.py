@@ -126,7 +126,7 @@ async def test_only_the_invoker_steps_through_quotes_even_after_a_restart(
     assert refused.ephemeral and refused.response.content == NOT_YOURS
     assert quoted_text(result.response.embeds[0]) == mine[0].text
 
-    await simcord_env.restart_bot(make_bot())
+    await simcord_env.restart_bot(await make_bot())
     refused = await other_member.click(result.response, label="Random")
     assert refused.response.content == NOT_YOURS
     await member.click(result.response, label="Next ›")

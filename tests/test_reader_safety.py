@@ -33,16 +33,18 @@ async def loud(simcord_env, guild, member, other_member, followers):
     store = simcord_env.bot.store
     leike = next(p for p in store.people if p.slug == "leike")
     text = f"Loud {PINGS} {followers.mention} {other_member.mention} **bold** _it_ `code` ||spoil||"
-    entry = await store.add_entry(
-        guild.id,
-        member.id,
-        day=date(2024, 5, 20),
-        precision="day",
-        headline=f"Loud headline {PINGS} **bold**",
-        body=text,
-        person_ids=[leike.id],
-        source_url="https://example.com/loud",
-    )
+    entry = (
+        await store.add_entry(
+            guild.id,
+            member.id,
+            day=date(2024, 5, 20),
+            precision="day",
+            headline=f"Loud headline {PINGS} **bold**",
+            body=text,
+            person_ids=[leike.id],
+            source_url="https://example.com/loud",
+        )
+    ).entry
     await store.add_quote(
         guild.id,
         member.id,

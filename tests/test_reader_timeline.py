@@ -215,16 +215,18 @@ async def test_public_by_default(channel, member, other_member):
 async def test_month_precision_shows_the_month_never_a_timestamp(
     simcord_env, guild, channel, member
 ):
-    added = await simcord_env.bot.store.add_entry(
-        guild.id,
-        member.id,
-        day=date(2024, 5, 1),
-        precision="month",
-        headline="Undated report from May",
-        body="Some time in May, something happened.",
-        person_ids=[],
-        source_url="https://example.com/may",
-    )
+    added = (
+        await simcord_env.bot.store.add_entry(
+            guild.id,
+            member.id,
+            day=date(2024, 5, 1),
+            precision="month",
+            headline="Undated report from May",
+            body="Some time in May, something happened.",
+            person_ids=[],
+            source_url="https://example.com/may",
+        )
+    ).entry
 
     result = await member.slash(channel, "timeline", search="undated")
 

@@ -22,7 +22,7 @@ import pytest
 from bot.exit_codes import EXIT_OK
 from bot.lifecycle import SESSION_END_S, InFlight
 from bot.models import Cursor, TimelineFilters
-from bot.store import Store, writes
+from bot.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFLINE_BOT = ROOT / "tests" / "run_offline_bot.py"
@@ -77,7 +77,7 @@ def wait_for_acks(lines: queue.Queue, count: int, timeout: float) -> list[str]:
 
 async def whole_and_present(database: Path, acknowledged: set[int]) -> int:
     """Check the database after the stop; returns how many writer updates it holds."""
-    store = await Store.open(database)
+    store = await open_store(database)
     try:
         report = await store.check()
         assert report.integrity == "ok"
@@ -148,14 +148,15 @@ async def test_commands_in_flight_are_answered_before_the_bot_closes(
     simcord_env, guild, channel, moderator, monkeypatch
 ):
     """The wait the signal handler does before disconnecting, against real discord.py tasks."""
-    gate = threading.Event()
-    real_add_entry = writes.add_entry
+    gate = asyncio.Event()
+    store = simcord_env.bot.store
+    real_add_entry = store.add_entry
 
-    def held_add_entry(*args):
-        gate.wait(10)  # on the store's thread: the command stays in flight until released
-        return real_add_entry(*args)
+    async def held_add_entry(*args, **kwargs):
+        await gate.wait()  # the command stays in flight until released
+        return await real_add_entry(*args, **kwargs)
 
-    monkeypatch.setattr(writes, "add_entry", held_add_entry)
+    monkeypatch.setattr(store, "add_entry", held_add_entry)
     in_flight = simcord_env.bot.in_flight
     command = asyncio.create_task(moderator.slash(channel, "addupdate", text="Late-breaking"))
     for _ in range(200):

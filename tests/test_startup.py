@@ -27,7 +27,7 @@ from bot.cli import main
 from bot.config import DEFAULT_STORY_PATH
 from bot.exit_codes import EXIT_CONFIG, EXIT_FAILURE, EXIT_LOGIN
 from bot.lifecycle import REFUSED_TOKEN
-from bot.store import Store, StoreError
+from bot.store import StoreError, open_store
 from bot.store.db import latest_version, verify
 from bot.story import load_story
 
@@ -88,7 +88,7 @@ def seeded_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "bot.db"
 
     async def build() -> None:
-        store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+        store = await open_store(path, load_story(DEFAULT_STORY_PATH))
         await store.add_entry(
             1,
             2,
@@ -290,7 +290,7 @@ def test_damage_startup_would_miss_is_found_by_the_quick_check(tmp_path, seeded_
     damage(path, "entries_timeline")
 
     async def open_and_close() -> None:
-        store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+        store = await open_store(path, load_story(DEFAULT_STORY_PATH))
         await store.close()
 
     asyncio.run(open_and_close())  # no error: the damage waits for the first /timeline

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from bot.models import EntryChanges
 from bot.store import Store
 
 GUILD_A = 111111111111111111
@@ -13,7 +14,7 @@ MOD = 333333333333333333
 
 
 async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sighting"):
-    return await store.add_entry(
+    added = await store.add_entry(
         guild,
         MOD,
         day=date(2024, 5, 19),
@@ -23,6 +24,7 @@ async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sig
         person_ids=[store.people[0].id],
         source_url=None,
     )
+    return added.entry
 
 
 async def test_the_timeline_version_changes_with_every_write_a_guild_can_see(store, story):
@@ -35,7 +37,9 @@ async def test_the_timeline_version_changes_with_every_write_a_guild_can_see(sto
     assert not await changed()  # reading changes nothing
     entry = await add(store)
     assert await changed()
-    await store.edit_entry(GUILD_A, MOD, entry.id, headline="Zebracorn sighting, confirmed")
+    await store.edit_entry(
+        GUILD_A, MOD, entry.id, EntryChanges(headline="Zebracorn sighting, confirmed")
+    )
     assert await changed()
     await store.remove_entry(GUILD_A, MOD, entry.id)
     assert await changed()
@@ -53,7 +57,7 @@ async def test_other_guilds_edits_leave_a_guilds_version_alone(store):
     entry = await add(store, GUILD_B)
     before = await store.timeline_version(GUILD_A)
 
-    await store.edit_entry(GUILD_B, MOD, entry.id, headline="Only in B")
+    await store.edit_entry(GUILD_B, MOD, entry.id, EntryChanges(headline="Only in B"))
     await store.remove_entry(GUILD_B, MOD, entry.id)
 
     assert await store.timeline_version(GUILD_A) == before

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.models import Cursor, EntryChanges, TimelineFilters
+from bot.store import open_store
 from bot.store.db import connect
 from bot.story import load_story
 
@@ -51,7 +51,7 @@ def recount(path) -> dict[str, list]:
 
 async def test_counters_follow_random_edits(tmp_path):
     path = tmp_path / "x.db"
-    store = await Store.open(path, load_story(DEFAULT_STORY_PATH))
+    store = await open_store(path, load_story(DEFAULT_STORY_PATH))
     rng = random.Random(3)
     people = [p.id for p in store.people]
     entries: list[tuple[int, int]] = []
@@ -61,16 +61,18 @@ async def test_counters_follow_random_edits(tmp_path):
             guild = rng.choice(GUILDS)
             action = rng.random()
             if action < 0.35 or not entries:
-                entry = await store.add_entry(
-                    guild,
-                    1,
-                    day=date(2024, rng.randint(1, 12), rng.randint(1, 28)),
-                    precision="day",
-                    headline="h",
-                    body="b",
-                    person_ids=rng.sample(people, rng.randint(0, 3)),
-                    source_url=None,
-                )
+                entry = (
+                    await store.add_entry(
+                        guild,
+                        1,
+                        day=date(2024, rng.randint(1, 12), rng.randint(1, 28)),
+                        precision="day",
+                        headline="h",
+                        body="b",
+                        person_ids=rng.sample(people, rng.randint(0, 3)),
+                        source_url=None,
+                    )
+                ).entry
                 entries.append((guild, entry.id))
             elif action < 0.5:
                 guild, entry_id = rng.choice(entries)
@@ -80,13 +82,12 @@ async def test_counters_follow_random_edits(tmp_path):
                 await store.restore_entry(guild, 1, entry_id)
             elif action < 0.75:
                 guild, entry_id = rng.choice(entries)
-                await store.edit_entry(
-                    guild,
-                    1,
-                    entry_id,
-                    person_ids=rng.sample(people, rng.randint(0, 3)),
-                    date=date(2023, 1, rng.randint(1, 28)),
+                changes = EntryChanges(
+                    person_ids=tuple(rng.sample(people, rng.randint(0, 3))),
+                    day=date(2023, 1, rng.randint(1, 28)),
+                    precision="day",
                 )
+                await store.edit_entry(guild, 1, entry_id, changes)
             elif action < 0.9:
                 quote = await store.add_quote(
                     guild,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.models import Cursor, SeedResult, TimelineFilters
+from bot.store import open_store
 from bot.story import SeedEntry
 
 GUILD = 111111111111111111
@@ -34,15 +34,15 @@ async def test_seed_puts_the_whole_story_in(store, story):
 
 async def test_opening_twice_changes_nothing(tmp_path, story):
     path = tmp_path / "x.db"
-    first = await Store.open(path, story)
+    first = await open_store(path, story)
     before = await first.export_data()
     await first.close()
 
-    second = await Store.open(path, story)
+    second = await open_store(path, story)
     try:
         assert await second.export_data() == before
-        assert await second.seed(story) == {"added": 0, "updated": 0}
-        assert await second.seed(story, update=True) == {"added": 0, "updated": 0}
+        assert await second.seed(story) == SeedResult(added=0, updated=0)
+        assert await second.seed(story, update=True) == SeedResult(added=0, updated=0)
         assert await second.export_data() == before
     finally:
         await second.close()
@@ -62,7 +62,7 @@ async def test_a_newer_story_with_one_more_entry_adds_just_that_one(store, story
     )
     newer = dataclasses.replace(story, entries=(*story.entries, extra))
 
-    assert await store.seed(newer) == {"added": 1, "updated": 0}
+    assert await store.seed(newer) == SeedResult(added=1, updated=0)
 
     after = await store.export_data()
     old_rows, new_rows = rows_by_seed_key(before, "entries"), rows_by_seed_key(after, "entries")
@@ -77,16 +77,18 @@ async def test_a_newer_story_with_one_more_entry_adds_just_that_one(store, story
 
 
 async def test_guild_entries_survive_reseeding_and_updates(store, story):
-    mine = await store.add_entry(
-        GUILD,
-        42,
-        day=date(2024, 5, 19),
-        precision="day",
-        headline="A moderator's note",
-        body="Added in one server only.",
-        person_ids=[store.people[1].id],
-        source_url="https://example.com/note",
-    )
+    mine = (
+        await store.add_entry(
+            GUILD,
+            42,
+            day=date(2024, 5, 19),
+            precision="day",
+            headline="A moderator's note",
+            body="Added in one server only.",
+            person_ids=[store.people[1].id],
+            source_url="https://example.com/note",
+        )
+    ).entry
     before = await store.export_data()
     guild_row = next(r for r in before["tables"]["entries"] if r["id"] == mine.id)
 
@@ -94,7 +96,7 @@ async def test_guild_entries_survive_reseeding_and_updates(store, story):
     await store.seed(changed)
     result = await store.seed(changed, update=True)
 
-    assert result == {"added": 0, "updated": 1}
+    assert result == SeedResult(added=0, updated=1)
     after = await store.export_data()
     assert next(r for r in after["tables"]["entries"] if r["id"] == mine.id) == guild_row
     assert await store.entry(GUILD, mine.id) == mine
@@ -106,7 +108,7 @@ async def test_without_update_a_changed_shipped_entry_is_left_alone(store, story
 
     result = await store.seed(changed_entry(story, 3, headline="Changed in the file"))
 
-    assert result == {"added": 0, "updated": 0}
+    assert result == SeedResult(added=0, updated=0)
     assert rows_by_seed_key(await store.export_data(), "entries")[key] == before
 
 
@@ -118,7 +120,7 @@ async def test_update_rewrites_a_changed_shipped_entry_and_audits_it(store, stor
         story, 2, headline="A corrected headline", body="A corrected body.", people=new_people
     )
 
-    assert await store.seed(changed, update=True) == {"added": 0, "updated": 1}
+    assert await store.seed(changed, update=True) == SeedResult(added=0, updated=1)
 
     entry = await store.entry(None, entry_id)
     assert entry.headline == "A corrected headline"
@@ -142,7 +144,7 @@ async def test_update_applies_a_change_of_people_alone(store, story):
 
     result = await store.seed(changed_entry(story, 0, people=others), update=True)
 
-    assert result == {"added": 0, "updated": 1}
+    assert result == SeedResult(added=0, updated=1)
     assert [p.slug for p in (await store.entry(None, entry_id)).people] == list(others)
 
 
@@ -154,7 +156,7 @@ async def test_update_rewrites_a_changed_quote_and_audits_every_field(store, sto
 
     result = await store.seed(dataclasses.replace(story, quotes=tuple(quotes)), update=True)
 
-    assert result == {"added": 0, "updated": 1}
+    assert result == SeedResult(added=0, updated=1)
     record = (await store.history(0, quote_id, 0, 10)).items[0]
     assert record.target_kind == "quote"
     assert record.before["context"] == original.context
@@ -175,7 +177,7 @@ async def test_update_applies_a_change_of_provenance_alone_and_audits_it(store, 
 
     result = await store.seed(changed_entry(story, 1, provenance=note), update=True)
 
-    assert result == {"added": 0, "updated": 1}
+    assert result == SeedResult(added=0, updated=1)
     assert (await store.entry(None, entry_id)).provenance == note
     record = (await store.history(0, entry_id, 0, 10)).items[0]
     assert (record.before["provenance"], record.after["provenance"]) == (original.provenance, note)
@@ -188,7 +190,7 @@ async def test_update_applies_a_quotes_new_provenance(store, story):
 
     result = await store.seed(dataclasses.replace(story, quotes=tuple(quotes)), update=True)
 
-    assert result == {"added": 0, "updated": 1}
+    assert result == SeedResult(added=0, updated=1)
     record = (await store.history(0, quote_id, 0, 10)).items[0]
     assert record.after["provenance"] == "from a corrected place"
 
@@ -203,7 +205,7 @@ async def test_people_keep_their_kind_and_outlets_stay_quotable(store, story):
 
 async def test_export_and_import_carry_provenance_and_kinds(store, story, tmp_path):
     data = await store.export_data()
-    copy = await Store.open(tmp_path / "copy.db")
+    copy = await open_store(tmp_path / "copy.db")
     try:
         await copy.import_data(data, "export.json")
 

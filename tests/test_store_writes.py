@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Cursor, TimelineFilters
-from bot.store import Store
+from bot.models import Cursor, EntryChanges, SettingsChanges, TimelineFilters
+from bot.store import Store, open_store
 
 GUILD_A = 111111111111111111
 GUILD_B = 222222222222222222
@@ -18,7 +18,7 @@ MOD = 333333333333333333
 
 
 async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sighting") -> object:
-    return await store.add_entry(
+    added = await store.add_entry(
         guild,
         MOD,
         day=date(2024, 5, 19),
@@ -28,6 +28,8 @@ async def add(store: Store, guild: int = GUILD_A, headline: str = "Zebracorn sig
         person_ids=[store.people[0].id, store.people[1].id],
         source_url="https://www.example.com/report/1",
     )
+    assert not added.duplicate
+    return added.entry
 
 
 async def visible(store: Store, guild: int | None, entry_id: int) -> bool:
@@ -62,6 +64,35 @@ async def test_added_entry_is_returned_whole_and_audited(store):
     assert history.items[0].after["headline"] == "Zebracorn sighting"
 
 
+async def test_the_same_update_again_is_returned_as_a_duplicate(store):
+    first = await add(store)
+
+    again = await store.add_entry(
+        GUILD_A,
+        MOD,
+        day=first.date,
+        precision="day",
+        headline=first.headline,
+        body=first.body,
+        person_ids=[store.people[0].id, store.people[1].id],
+        source_url="https://www.example.com/report/1",
+    )
+
+    assert again.duplicate and again.entry == first
+    assert (await store.history(GUILD_A, None, 0, 10)).total == 1  # nothing else stored
+    by_another = await store.add_entry(
+        GUILD_A,
+        MOD + 1,
+        day=first.date,
+        precision="day",
+        headline=first.headline,
+        body=first.body,
+        person_ids=[],
+        source_url=None,
+    )
+    assert not by_another.duplicate and by_another.entry.id > first.id
+
+
 async def test_ids_are_never_reused(store):
     first = await add(store)
     await store.remove_entry(GUILD_A, MOD, first.id)
@@ -87,7 +118,9 @@ async def test_guild_entry_is_invisible_to_other_guilds_and_dms(store):
 async def test_other_guilds_and_dms_cannot_edit_or_remove(store, intruder):
     entry = await add(store)
 
-    assert await store.edit_entry(intruder, MOD, entry.id, headline="Hijacked") is None
+    assert (
+        await store.edit_entry(intruder, MOD, entry.id, EntryChanges(headline="Hijacked")) is None
+    )
     assert await store.remove_entry(intruder, MOD, entry.id) is None
     assert await store.entry(GUILD_A, entry.id) == entry
     assert (await store.history(GUILD_A, entry.id, 0, 10)).total == 1
@@ -99,7 +132,9 @@ async def test_shipped_entries_cannot_be_changed_by_a_guild(store):
     shipped = (await store.timeline(GUILD_A, TimelineFilters(), Cursor(), 1)).items[0]
     assert shipped.shipped
 
-    assert await store.edit_entry(GUILD_A, MOD, shipped.id, headline="Rewritten") is None
+    assert (
+        await store.edit_entry(GUILD_A, MOD, shipped.id, EntryChanges(headline="Rewritten")) is None
+    )
     assert await store.remove_entry(GUILD_A, MOD, shipped.id) is None
     assert await store.restore_entry(GUILD_A, MOD, shipped.id) is None
     assert await store.entry(GUILD_A, shipped.id) == shipped
@@ -114,10 +149,13 @@ async def test_edit_changes_fields_links_and_search_and_is_audited(store):
         GUILD_A,
         MOD + 1,
         entry.id,
-        headline="Quokkafish spotted",
-        date=date(2024, 5, 21),
-        person_ids=[new_person.id],
-        source_url="https://news.example.org/story",
+        EntryChanges(
+            headline="Quokkafish spotted",
+            day=date(2024, 5, 21),
+            precision="day",
+            person_ids=(new_person.id,),
+            source_url="https://news.example.org/story",
+        ),
     )
 
     assert edited.headline == "Quokkafish spotted"
@@ -223,7 +261,9 @@ async def test_a_failed_write_leaves_nothing_behind(store):
 
 async def test_guild_settings_are_per_guild_and_audited(store):
     assert (await store.guild_settings(GUILD_A)).updates_channel_id is None
-    changed = await store.update_guild_settings(GUILD_A, MOD, updates_channel_id=444)
+    changed = await store.update_guild_settings(
+        GUILD_A, MOD, SettingsChanges(updates_channel_id=444)
+    )
     assert changed.updates_channel_id == 444
     assert (await store.guild_settings(GUILD_A)).updates_channel_id == 444
     assert (await store.guild_settings(GUILD_B)).updates_channel_id is None
@@ -235,11 +275,11 @@ async def test_guild_settings_are_per_guild_and_audited(store):
 
 async def test_writes_survive_reopening(tmp_path, story):
     path = tmp_path / "x.db"
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     entry = await add(store)
     await store.close()
 
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     try:
         assert await store.entry(GUILD_A, entry.id) == entry
     finally:
@@ -248,7 +288,7 @@ async def test_writes_survive_reopening(tmp_path, story):
 
 async def test_the_database_and_its_wal_and_shm_are_private(tmp_path, story, shared_umask):
     path = tmp_path / "private.db"
-    store = await Store.open(path, story)
+    store = await open_store(path, story)
     try:
         await add(store)
         # While the store is open and has written, SQLite has made its -wal and -shm files.

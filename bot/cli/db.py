@@ -14,7 +14,7 @@ from bot.export.html import render_html
 from bot.export.markdown import render_markdown
 from bot.files import check_destination, written_atomically
 from bot.models import Cursor, Entry, Quote, TimelineFilters
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.store.db import verify as verify_database
 from bot.story import Story, load_story
 
@@ -31,7 +31,9 @@ async def run_db(settings: Settings, args: argparse.Namespace) -> int:
     story = load_story(settings.story_path) if action in ("init", "seed", "export") else None
     if action in WRITING_ACTIONS:
         await asyncio.to_thread(verify_database, path)
-    store = await Store.open(path, story if action == "init" else None)
+    store = await open_store(
+        path, story if action == "init" else None, readers=settings.database_readers
+    )
     try:
         return await ACTIONS[action](store, settings, story, args)
     finally:
@@ -40,7 +42,7 @@ async def run_db(settings: Settings, args: argparse.Namespace) -> int:
 
 async def check(store: Store, settings: Settings, story: Story | None, args) -> int:
     report = await store.check()
-    print(f"database: {store.path} (schema version {report.schema_version})")
+    print(f"database: {store.location} (schema version {report.schema_version})")
     print(f"integrity: {report.integrity}")
     for name, count in report.counts.items():
         print(f"{name}: {count}")
@@ -51,7 +53,7 @@ async def export(store: Store, settings: Settings, story: Story | None, args) ->
     if args.guild is not None and args.format == "json":
         raise CliError("--guild works with --format markdown or html; json exports everything")
     if args.file is not None:  # refused before the work, not after
-        check_destination(args.file, store.path, force=args.force)
+        check_destination(args.file, settings.database_path, force=args.force)
     if args.format == "json":
         text = json.dumps(await store.export_data(), ensure_ascii=False, indent=1) + "\n"
     else:
@@ -101,22 +103,20 @@ async def import_(store: Store, settings: Settings, story: Story | None, args) -
 
 async def backup(store: Store, settings: Settings, story: Story | None, args) -> int:
     await store.backup(args.destination, force=args.force)
-    print(f"backed up {store.path} to {args.destination}")
+    print(f"backed up {store.location} to {args.destination}")
     return EXIT_OK
 
 
 async def seed(store: Store, settings: Settings, story: Story | None, args) -> int:
     assert story is not None
     result = await store.seed(story, update=args.update)
-    print(
-        f"seeded from {settings.story_path}: {result['added']} added, {result['updated']} updated"
-    )
+    print(f"seeded from {settings.story_path}: {result.added} added, {result.updated} updated")
     return EXIT_OK
 
 
 Action = Callable[[Store, Settings, "Story | None", argparse.Namespace], Awaitable[int]]
 ACTIONS: dict[str, Action] = {
-    "init": check,  # Store.open created, migrated and seeded it; then report as check does
+    "init": check,  # open_store created, migrated and seeded it; then report as check does
     "check": check,
     "export": export,
     "import": import_,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -10,6 +11,7 @@ from discord.ext import commands
 
 from bot.checks import MODERATOR_COMMANDS
 from bot.errors import UserError
+from bot.models import KEEP, SettingsChanges
 from bot.ui.moderation import settings_embed
 from bot.ui.respond import in_time, reply
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from bot.app import StoryBot
 
 Setting = Literal["updates-channel", "updates-role", "moderator-role"]
-COLUMNS = {
+FIELDS = {  # of SettingsChanges
     "updates-channel": "updates_channel_id",
     "updates-role": "updates_role_id",
     "moderator-role": "moderator_role_id",
@@ -78,18 +80,16 @@ class GuildConfig(commands.Cog):
             check_moderator_role(moderator_role)
         if updates_role is not None:
             check_updates_role(updates_role)
-        changes = {}
-        if updates_channel is not None:
-            changes["updates_channel_id"] = updates_channel.id
-        if updates_role is not None:
-            changes["updates_role_id"] = updates_role.id
-        if moderator_role is not None:
-            changes["moderator_role_id"] = moderator_role.id
+        changes = SettingsChanges(
+            updates_channel_id=updates_channel.id if updates_channel is not None else KEEP,
+            updates_role_id=updates_role.id if updates_role is not None else KEEP,
+            moderator_role_id=moderator_role.id if moderator_role is not None else KEEP,
+        )
         if clear is not None:
-            changes[COLUMNS[clear]] = None
+            changes = replace(changes, **{FIELDS[clear]: None})
         store = self.bot.store
-        if changes:
-            work = store.update_guild_settings(interaction.guild_id, interaction.user.id, **changes)
+        if changes != SettingsChanges():
+            work = store.update_guild_settings(interaction.guild_id, interaction.user.id, changes)
         else:
             work = store.guild_settings(interaction.guild_id)
         settings = await in_time(interaction, work, ephemeral=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,7 +13,7 @@ from discord.ext import commands
 
 from bot.checks import NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.errors import UserError
-from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Cursor, Entry
+from bot.models import CONTEXT_MAX, HEADLINE_MAX, KEEP, TEXT_MAX, Cursor, Entry, EntryChanges
 from bot.options import ItemId, person_choices, resolve_person
 from bot.pagers import HistoryPager, HistoryState
 from bot.ui import limits
@@ -139,9 +138,7 @@ class Moderation(commands.Cog):
                 f"Discord didn't accept my reply (error {error.status}), so nothing was saved. "
                 "Please run /addupdate again."
             ) from None
-        # Stored times have millisecond precision: compare at the same precision.
-        started = datetime.fromisoformat(datetime.now(UTC).isoformat(timespec="milliseconds"))
-        entry = await self.store.add_entry(
+        added = await self.store.add_entry(
             interaction.guild_id,
             interaction.user.id,
             day=draft.day,
@@ -151,8 +148,9 @@ class Moderation(commands.Cog):
             person_ids=draft.person_ids,
             source_url=draft.source_url,
         )
-        if datetime.fromisoformat(entry.created_at) < started:
-            # The store found this same update from this moderator minutes ago: a retry.
+        entry = added.entry
+        if added.duplicate:
+            # The same update from this moderator minutes ago: a retry after a lost reply.
             await self.tell_moderator(
                 interaction,
                 f"You already posted this update as #{entry.id}; it is in `/timeline` "
@@ -204,18 +202,24 @@ class Moderation(commands.Cog):
         source: app_commands.Range[str, 1, 1000] | None = None,
         people: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        changes: dict = {}
-        if text is not None:
-            changes["body"] = clean_text(text, "text", TEXT_MAX)
+        body = clean_text(text, "text", TEXT_MAX) if text is not None else KEEP
+        title = KEEP
         if headline is not None:
-            changes["headline"] = clean_text(headline, "headline", HEADLINE_MAX, multiline=False)
-        if date is not None:
-            changes["date"], changes["precision"] = clean_date(date)
-        if source is not None:
-            changes["source_url"] = clean_source(source)
+            title = clean_text(headline, "headline", HEADLINE_MAX, multiline=False)
+        day, precision = clean_date(date) if date is not None else (KEEP, KEEP)
+        url = clean_source(source) if source is not None else KEEP
+        person_ids = KEEP
         if people is not None:
-            changes["person_ids"] = clean_people(people, self.store.people)
-        if not changes:
+            person_ids = tuple(clean_people(people, self.store.people))
+        changes = EntryChanges(
+            day=day,
+            precision=precision,
+            headline=title,
+            body=body,
+            person_ids=person_ids,
+            source_url=url,
+        )
+        if changes == EntryChanges():
             raise UserError(
                 "Nothing to change: give at least one of text, date, headline, source, people."
             )
@@ -223,7 +227,7 @@ class Moderation(commands.Cog):
         async def apply() -> Entry | None:
             await self.require_own_entry(interaction, id)
             return await self.store.edit_entry(
-                interaction.guild_id, interaction.user.id, id, **changes
+                interaction.guild_id, interaction.user.id, id, changes
             )
 
         entry = await in_time(interaction, apply(), ephemeral=True)

@@ -5,17 +5,24 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import aiosqlite
+
 from bot import files
+from bot.store.base import StoreError
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message names the file and the problem."""
+# Set on every connection (they last for the connection only; WAL is kept in the file itself).
+SESSION_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",  # wait for another writer instead of failing
+    "PRAGMA synchronous = FULL",  # a moderator's acknowledged update survives a power cut too
+    "PRAGMA foreign_keys = ON",
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def connect(path: Path) -> sqlite3.Connection:
     path = Path(path)
     prepare_folder(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the database {path}: {error}") from None
     try:
@@ -61,6 +68,58 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def migrate_file(path: Path) -> None:
+    """Create or migrate the database at `path`, or refuse it with a StoreError; then close it."""
+    connect(path).close()
+
+
+async def open_connection(path: Path, *, read_only: bool) -> aiosqlite.Connection:
+    """A connection on a thread of its own (aiosqlite's), to a file migrate_file has prepared.
+
+    Readers are query_only: a bug that wrote through one would fail instead of writing
+    outside the writer's lock and transactions.
+    """
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        pragmas = [*SESSION_PRAGMAS, *(["PRAGMA query_only = ON"] if read_only else [])]
+        await conn.executescript(";\n".join(pragmas))  # one hop to the thread for all of them
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+@asynccontextmanager
+async def transaction(
+    conn: aiosqlite.Connection, begin: str = "BEGIN IMMEDIATE"
+) -> AsyncIterator[None]:
+    """Commit what runs inside, or roll it all back (also when the caller is cancelled).
+
+    IMMEDIATE (for writes) takes the write lock up front, so a busy database waits
+    (busy_timeout) instead of failing half-way through; a plain BEGIN reads one snapshot.
+    """
+    try:
+        await conn.execute(begin)
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        await _roll_back(conn)
+        raise
+
+
+async def _roll_back(conn: aiosqlite.Connection) -> None:
+    # Statements run in the order they were sent, so this runs after any still in flight
+    # (a cancelled caller stops waiting for its statement, not the statement itself).
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        # "No transaction is active": BEGIN failed, or COMMIT went through before a
+        # cancellation reached us. Nothing else is in flight now, so in_transaction is exact.
+        if conn.in_transaction:
+            raise
 
 
 def prepare_folder(path: Path) -> None:
@@ -100,7 +159,7 @@ def verify(path: Path) -> None:
     PRAGMA quick_check reads every page of every b-tree (without integrity_check's index
     cross-checks): about 130 ms at 100,000 entries with the file in the page cache and 1 s from
     a cold disk, against 2-4 ms for an open. So the bot runs it once as it starts, and so do
-    the `db` commands that write, but Store.open does not. It finds broken pages, not a changed
+    the `db` commands that write, but open_store does not. It finds broken pages, not a changed
     value inside a row: SQLite keeps no checksums.
     """
     path = Path(path)
@@ -137,10 +196,10 @@ def configure(conn: sqlite3.Connection) -> None:
 
 def set_durability(conn: sqlite3.Connection) -> None:
     # Switching to WAL rewrites the file header, so this runs only once the file is known usable.
+    # WAL also lets the store's readers read while its writer writes.
     conn.execute("PRAGMA journal_mode = WAL")
-    # FULL: a moderator's acknowledged update survives a power cut, not only a crash.
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    for pragma in SESSION_PRAGMAS:
+        conn.execute(pragma)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

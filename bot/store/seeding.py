@@ -1,24 +1,32 @@
-"""Putting the shipped story (data/story.json) into the database without duplicating or clobbering."""
+"""Putting the shipped story (data/story.json) into the database without duplicating or clobbering.
+
+Rows are written with the same helpers as moderators' updates (bot.store.writes), in one
+transaction on the writer.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
-from bot.models import SHIPPED
-from bot.store import reads
+import aiosqlite
+
+from bot.models import SHIPPED, Entry, Person, Quote, SeedResult
+from bot.store import reads, rows
 from bot.store.writes import (
     audit,
     entry_snapshot,
-    now,
+    insert_entry,
+    insert_quote,
     quote_snapshot,
     set_entry_links,
     set_meta,
     transaction,
+    update_entry,
+    update_quote,
 )
-from bot.story import Story
+from bot.story import SeedEntry, SeedQuote, Story
 
 STORY_HASH_KEY = "story_hash"
 
@@ -27,126 +35,172 @@ def story_hash(story: Story) -> str:
     return hashlib.sha256(json.dumps(asdict(story), default=str).encode()).hexdigest()
 
 
-def seed(conn: sqlite3.Connection, story: Story, *, update: bool = False) -> dict[str, int]:
+async def seed(conn: aiosqlite.Connection, story: Story, *, update: bool = False) -> SeedResult:
     """Add what the database lacks from `story`; with `update`, also rewrite changed shipped items.
 
     Skipped entirely (one indexed read) when this exact story was seeded before, so a restart
     costs nothing however large the database is.
     """
     digest = story_hash(story)
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (STORY_HASH_KEY,)).fetchone()
-    if row and row[0] == digest and not update:
-        return {"added": 0, "updated": 0}
-    added = updated = 0
-    with transaction(conn):
-        for p in story.people:
-            # People are shipped-only data, so the file is always right about them.
-            conn.execute(
-                """INSERT INTO people (slug, name, role, aliases, kind) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (slug) DO UPDATE SET name = excluded.name, role = excluded.role,
-                aliases = excluded.aliases, kind = excluded.kind""",
-                (p.slug, p.name, p.role, json.dumps(list(p.aliases)), p.kind),
-            )
-        person_ids = dict(conn.execute("SELECT slug, id FROM people"))
-        source_ids = {}
-        for s in story.sources:
-            found = conn.execute("SELECT id FROM sources WHERE seed_key = ?", (s.key,)).fetchone()
-            if found is None:
-                source_ids[s.key] = conn.execute(
-                    "INSERT INTO sources (seed_key, name, url) VALUES (?, ?, ?)",
-                    (s.key, s.name, s.url),
-                ).lastrowid
-                continue
-            source_ids[s.key] = found[0]
-            if update:
-                conn.execute(
-                    "UPDATE sources SET name = ?, url = ? WHERE id = ?", (s.name, s.url, found[0])
+    if not update and await reads.meta(conn, STORY_HASH_KEY) == digest:
+        return SeedResult()
+    async with transaction(conn):
+        # People are shipped-only data, so the file is always right about them.
+        await conn.executemany(
+            """INSERT INTO people (slug, name, role, aliases, kind) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, role = excluded.role,
+            aliases = excluded.aliases, kind = excluded.kind""",
+            [(p.slug, p.name, p.role, json.dumps(list(p.aliases)), p.kind) for p in story.people],
+        )
+        conflict = (
+            "DO UPDATE SET name = excluded.name, url = excluded.url" if update else "DO NOTHING"
+        )
+        await conn.executemany(
+            f"INSERT INTO sources (seed_key, name, url) VALUES (?, ?, ?) ON CONFLICT (seed_key) {conflict}",
+            [(s.key, s.name, s.url) for s in story.sources],
+        )
+        people = await reads.people(conn)
+        ids = _Ids(
+            {p.slug: p.id for p in people},
+            dict(
+                await conn.execute_fetchall(
+                    "SELECT seed_key, id FROM sources WHERE seed_key IS NOT NULL"
                 )
-        people_by_id = {p.id: p for p in reads.people(conn)}
-        for e in story.entries:
-            values = (e.date.isoformat(), e.precision, e.headline, e.body, e.provenance)
-            # Deduplicated as set_entry_links stores them, so an unchanged entry compares equal.
-            links = (
-                list(dict.fromkeys(person_ids[slug] for slug in e.people)),
-                list(dict.fromkeys(source_ids[key] for key in e.sources)),
+            ),
+        )
+        people_by_id = {p.id: p for p in people}
+        entries = await _seed_entries(conn, people_by_id, ids, story.entries, update)
+        quotes = await _seed_quotes(conn, people_by_id, ids, story.quotes, update)
+        await set_meta(conn, STORY_HASH_KEY, digest)
+    return SeedResult(entries.added + quotes.added, entries.updated + quotes.updated)
+
+
+@dataclass(frozen=True)
+class _Ids:
+    """Database ids of the story's people (by slug) and sources (by key)."""
+
+    people: dict[str, int]
+    sources: dict[str, int]
+
+    def entry_links(self, e: SeedEntry) -> tuple[list[int], list[int]]:
+        # Deduplicated as set_entry_links stores them, so an unchanged entry compares equal.
+        return (
+            list(dict.fromkeys(self.people[slug] for slug in e.people)),
+            list(dict.fromkeys(self.sources[key] for key in e.sources)),
+        )
+
+
+async def _seed_entries(
+    conn: aiosqlite.Connection,
+    people_by_id: dict[int, Person],
+    ids: _Ids,
+    entries: tuple[SeedEntry, ...],
+    update: bool,
+) -> SeedResult:
+    stored = await _shipped_entries(conn, people_by_id, [e.key for e in entries])
+    added = updated = 0
+    for e in entries:
+        person_ids, source_ids = ids.entry_links(e)
+        before = stored.get(e.key)
+        if before is None:
+            entry_id, _ = await insert_entry(
+                conn,
+                SHIPPED,
+                None,
+                e.date,
+                e.precision,
+                e.headline,
+                e.body,
+                seed_key=e.key,
+                provenance=e.provenance,
             )
-            found = conn.execute(
-                "SELECT id, date, precision, headline, body, provenance FROM entries WHERE seed_key = ?",
-                (e.key,),
-            ).fetchone()
-            if found is None:
-                entry_id = conn.execute(
-                    """INSERT INTO entries (seed_key, scope, date, precision, headline, body,
-                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (e.key, SHIPPED, *values, now()),
-                ).lastrowid
-                set_entry_links(conn, entry_id, *links)
-                added += 1
-                continue
-            if not update:
-                continue
-            entry_id = found[0]
-            before = reads.entry(conn, people_by_id, SHIPPED, entry_id)
-            current = ([p.id for p in before.people], [s.id for s in before.sources])
-            if tuple(found)[1:] == values and current == links:
-                continue
-            conn.execute(
-                """UPDATE entries SET date = ?, precision = ?, headline = ?, body = ?,
-                provenance = ?, edited_at = ? WHERE id = ?""",
-                (*values, now(), entry_id),
-            )
-            set_entry_links(conn, entry_id, *links)
-            after = reads.entry(conn, people_by_id, SHIPPED, entry_id)
-            audit(
+            await set_entry_links(conn, entry_id, person_ids, source_ids, new=True)
+            added += 1
+        elif update and not _entry_matches(before, e, person_ids, source_ids):
+            columns = {"date": e.date.isoformat(), "precision": e.precision}
+            texts = {"headline": e.headline, "body": e.body, "provenance": e.provenance}
+            await update_entry(conn, before.id, {**columns, **texts})
+            await set_entry_links(conn, before.id, person_ids, source_ids)
+            after = await reads.entry(conn, people_by_id, SHIPPED, before.id)
+            await audit(
                 conn,
                 SHIPPED,
                 None,
                 "edit",
                 "entry",
-                entry_id,
+                before.id,
                 entry_snapshot(before),
                 entry_snapshot(after),
             )
             updated += 1
-        for q in story.quotes:
-            values = (
-                person_ids[q.person],
-                q.text,
-                q.date.isoformat(),
-                q.context,
-                source_ids[q.source],
-                q.provenance,
+    return SeedResult(added, updated)
+
+
+def _entry_matches(entry: Entry, e: SeedEntry, person_ids: list[int], source_ids: list[int]):
+    stored = (entry.date, entry.precision, entry.headline, entry.body, entry.provenance)
+    wanted = (e.date, e.precision, e.headline, e.body, e.provenance)
+    links = ([p.id for p in entry.people], [s.id for s in entry.sources])
+    return stored == wanted and links == (person_ids, source_ids)
+
+
+async def _seed_quotes(
+    conn: aiosqlite.Connection,
+    people_by_id: dict[int, Person],
+    ids: _Ids,
+    quotes: tuple[SeedQuote, ...],
+    update: bool,
+) -> SeedResult:
+    stored = await _shipped_quotes(conn, people_by_id, [q.key for q in quotes])
+    added = updated = 0
+    for q in quotes:
+        values = (ids.people[q.person], q.text, q.date, q.context, ids.sources[q.source])
+        before = stored.get(q.key)
+        if before is None:
+            await insert_quote(
+                conn, SHIPPED, None, *values, seed_key=q.key, provenance=q.provenance
             )
-            found = conn.execute(
-                """SELECT id, person_id, text, date, context, source_id, provenance FROM quotes
-                WHERE seed_key = ?""",
-                (q.key,),
-            ).fetchone()
-            if found is None:
-                conn.execute(
-                    """INSERT INTO quotes (seed_key, scope, person_id, text, date, context, source_id,
-                    provenance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (q.key, SHIPPED, *values, now()),
-                )
-                added += 1
-            elif update and tuple(found)[1:] != values:
-                before = reads.quote(conn, people_by_id, SHIPPED, found[0])
-                conn.execute(
-                    """UPDATE quotes SET person_id = ?, text = ?, date = ?, context = ?, source_id = ?,
-                    provenance = ? WHERE id = ?""",
-                    (*values, found[0]),
-                )
-                after = reads.quote(conn, people_by_id, SHIPPED, found[0])
-                audit(
-                    conn,
-                    SHIPPED,
-                    None,
-                    "edit",
-                    "quote",
-                    found[0],
-                    quote_snapshot(before),
-                    quote_snapshot(after),
-                )
-                updated += 1
-        set_meta(conn, STORY_HASH_KEY, digest)
-    return {"added": added, "updated": updated}
+            added += 1
+        elif update and _quote_values(before) != (*values, q.provenance):
+            await update_quote(conn, before.id, *values, provenance=q.provenance)
+            after = await reads.quote(conn, people_by_id, SHIPPED, before.id)
+            await audit(
+                conn,
+                SHIPPED,
+                None,
+                "edit",
+                "quote",
+                before.id,
+                quote_snapshot(before),
+                quote_snapshot(after),
+            )
+            updated += 1
+    return SeedResult(added, updated)
+
+
+def _quote_values(quote: Quote) -> tuple:
+    source_id = quote.source.id if quote.source else None
+    return (quote.person.id, quote.text, quote.date, quote.context, source_id, quote.provenance)
+
+
+async def _shipped_entries(
+    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
+) -> dict[str, Entry]:
+    """The shipped entries with these keys (from the story file), by key."""
+    found = await conn.execute_fetchall(
+        f"""WITH page AS (SELECT * FROM entries WHERE seed_key IN (SELECT value FROM json_each(?)))
+        SELECT page.*, {reads.ENTRY_DETAILS} FROM page""",
+        (json.dumps(seed_keys),),
+    )
+    return {row["seed_key"]: rows.entry(row, people_by_id) for row in found}
+
+
+async def _shipped_quotes(
+    conn: aiosqlite.Connection, people_by_id: dict[int, Person], seed_keys: list[str]
+) -> dict[str, Quote]:
+    """The shipped quotes with these keys (from the story file), by key."""
+    found = await conn.execute_fetchall(
+        f"""SELECT {reads.QUOTE_COLUMNS} FROM quotes q LEFT JOIN sources s ON s.id = q.source_id
+        WHERE q.seed_key IN (SELECT value FROM json_each(?))""",
+        (json.dumps(seed_keys),),
+    )
+    return {row["seed_key"]: rows.quote(row, people_by_id) for row in found}

@@ -1,41 +1,44 @@
-"""Write transactions. Each change and its audit row commit together, or not at all."""
+"""Write transactions, each an async function over the store's one writer connection.
+
+Each change and its audit row commit together, or not at all: BEGIN IMMEDIATE … COMMIT, with
+the caller holding the writer's lock for the whole transaction. The row helpers (insert_entry,
+update_entry, set_entry_links, insert_quote, update_quote, source_for_url, audit) are shared
+with seeding, so the shipped story and moderators' updates are written alike.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from bot.models import SHIPPED, Entry, GuildSettings, Person, Quote
+import aiosqlite
+
+from bot.models import (
+    SHIPPED,
+    Entry,
+    EntryAdded,
+    EntryChanges,
+    GuildSettings,
+    Person,
+    Quote,
+    SettingsChanges,
+    Source,
+    changed_fields,
+)
 from bot.store import reads
+from bot.store.db import transaction
 
 RETRY_WINDOW = timedelta(minutes=10)
-EDITABLE = {"date", "precision", "headline", "body", "person_ids", "source_url"}
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    # IMMEDIATE takes the write lock up front, so a busy database waits (busy_timeout)
-    # instead of failing half-way through the transaction.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def audit(
-    conn: sqlite3.Connection,
+async def audit(
+    conn: aiosqlite.Connection,
     scope: int,
     actor_id: int | None,
     action: str,
@@ -44,7 +47,7 @@ def audit(
     before: dict | None,
     after: dict | None,
 ) -> None:
-    conn.execute(
+    await conn.execute(
         """INSERT INTO audit_log (scope, actor_id, action, target_kind, target_id, before, after, at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (
@@ -83,16 +86,17 @@ def quote_snapshot(quote: Quote) -> dict:
     }
 
 
-def source_for_url(conn: sqlite3.Connection, url: str) -> int:
-    """The id of the source with this URL, created (named after its host) if new."""
-    row = conn.execute(
-        "SELECT id FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,)
-    ).fetchone()
-    if row:
-        return row[0]
-    return conn.execute(
-        "INSERT INTO sources (name, url) VALUES (?, ?)", (host_label(url), url)
-    ).lastrowid
+async def source_for_url(conn: aiosqlite.Connection, url: str) -> Source:
+    """The source with this URL, created (named after its host) if new."""
+    found = await conn.execute_fetchall(
+        "SELECT id, name, url FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,)
+    )
+    if not found:
+        found = await conn.execute_fetchall(
+            "INSERT INTO sources (name, url) VALUES (?, ?) RETURNING id, name, url",
+            (host_label(url), url),
+        )
+    return Source(*found[0])
 
 
 def host_label(url: str) -> str:
@@ -108,23 +112,73 @@ def host_label(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def set_entry_links(
-    conn: sqlite3.Connection, entry_id: int, person_ids: list[int], source_ids: list[int]
+async def insert_entry(
+    conn: aiosqlite.Connection,
+    scope: int,
+    author_id: int | None,
+    day: date,
+    precision: str,
+    headline: str,
+    body: str,
+    seed_key: str | None = None,
+    provenance: str = "",
+) -> tuple[int, str]:
+    """A new entry row, without links: its id and created_at."""
+    created_at = now()
+    found = await conn.execute_fetchall(
+        """INSERT INTO entries (seed_key, scope, date, precision, headline, body, provenance,
+        author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        (
+            seed_key,
+            scope,
+            day.isoformat(),
+            precision,
+            headline,
+            body,
+            provenance,
+            author_id,
+            created_at,
+        ),
+    )
+    return found[0][0], created_at
+
+
+async def update_entry(conn: aiosqlite.Connection, entry_id: int, columns: dict) -> None:
+    """Set some of date, precision, headline, body and provenance (as stored), marking it edited."""
+    assignments = "".join(f"{name} = :{name}, " for name in columns)
+    await conn.execute(
+        f"UPDATE entries SET {assignments}edited_at = :edited_at WHERE id = :id",
+        {**columns, "edited_at": now(), "id": entry_id},
+    )
+
+
+async def set_entry_links(
+    conn: aiosqlite.Connection,
+    entry_id: int,
+    person_ids: list[int] | None,
+    source_ids: list[int] | None,
+    *,
+    new: bool = False,
 ) -> None:
-    conn.execute("DELETE FROM entry_people WHERE entry_id = ?", (entry_id,))
-    conn.execute("DELETE FROM entry_sources WHERE entry_id = ?", (entry_id,))
-    conn.executemany(
-        "INSERT INTO entry_people (entry_id, person_id, position) VALUES (?, ?, ?)",
-        [(entry_id, pid, i) for i, pid in enumerate(dict.fromkeys(person_ids))],
-    )
-    conn.executemany(
-        "INSERT INTO entry_sources (entry_id, source_id, position) VALUES (?, ?, ?)",
-        [(entry_id, sid, i) for i, sid in enumerate(dict.fromkeys(source_ids))],
-    )
+    """Replace an entry's people and/or sources (None: leave them), in the order given."""
+    for table, column, ids in (
+        ("entry_people", "person_id", person_ids),
+        ("entry_sources", "source_id", source_ids),
+    ):
+        if ids is None:
+            continue
+        if not new:
+            await conn.execute(f"DELETE FROM {table} WHERE entry_id = ?", (entry_id,))
+        if ids:
+            await conn.execute(
+                f"""INSERT INTO {table} (entry_id, {column}, position)
+                SELECT ?, value, key FROM json_each(?)""",
+                (entry_id, json.dumps(list(dict.fromkeys(ids)))),
+            )
 
 
-def add_entry(
-    conn: sqlite3.Connection,
+async def add_entry(
+    conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     author_id: int | None,
@@ -134,63 +188,72 @@ def add_entry(
     body: str,
     person_ids: list[int],
     source_url: str | None,
-) -> Entry:
-    with transaction(conn):
-        # A moderator who retries after a lost reply must not post the same update twice.
-        since = (datetime.now(UTC) - RETRY_WINDOW).isoformat(timespec="milliseconds")
-        twin = conn.execute(
-            """SELECT id FROM entries WHERE scope = ? AND date = ? AND removed_at IS NULL
-            AND author_id IS ? AND headline = ? AND body = ? AND created_at >= ?
-            ORDER BY id DESC LIMIT 1""",
-            (scope, day.isoformat(), author_id, headline, body, since),
-        ).fetchone()
+) -> EntryAdded:
+    async with transaction(conn):
+        twin = await _recent_twin(conn, people_by_id, scope, author_id, day, headline, body)
         if twin is not None:
-            return reads.entry(conn, people_by_id, scope, twin[0])
-        entry_id = conn.execute(
-            """INSERT INTO entries (scope, date, precision, headline, body, author_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (scope, day.isoformat(), precision, headline, body, author_id, now()),
-        ).lastrowid
-        sources = [source_for_url(conn, source_url)] if source_url else []
-        set_entry_links(conn, entry_id, person_ids, sources)
-        entry = reads.entry(conn, people_by_id, scope, entry_id)
-        audit(conn, scope, author_id, "add", "entry", entry_id, None, entry_snapshot(entry))
-    return entry
+            return EntryAdded(twin, duplicate=True)
+        entry_id, created_at = await insert_entry(
+            conn, scope, author_id, day, precision, headline, body
+        )
+        sources = (await source_for_url(conn, source_url),) if source_url else ()
+        await set_entry_links(conn, entry_id, person_ids, [s.id for s in sources], new=True)
+        # Built, not read back: every value is known (the tests compare it with a read).
+        entry = Entry(
+            id=entry_id,
+            date=day,
+            precision=precision,
+            headline=headline,
+            body=body,
+            people=tuple(people_by_id[pid] for pid in dict.fromkeys(person_ids)),
+            sources=sources,
+            scope=scope,
+            author_id=author_id,
+            created_at=created_at,
+        )
+        await audit(conn, scope, author_id, "add", "entry", entry_id, None, entry_snapshot(entry))
+    return EntryAdded(entry, duplicate=False)
 
 
-def edit_entry(
-    conn: sqlite3.Connection,
+async def _recent_twin(
+    conn, people_by_id, scope: int, author_id: int | None, day: date, headline: str, body: str
+) -> Entry | None:
+    """The same update by the same moderator in the last RETRY_WINDOW: a retry after a lost reply."""
+    since = (datetime.now(UTC) - RETRY_WINDOW).isoformat(timespec="milliseconds")
+    found = await conn.execute_fetchall(
+        """SELECT id FROM entries WHERE scope = ? AND date = ? AND removed_at IS NULL
+        AND author_id IS ? AND headline = ? AND body = ? AND created_at >= ?
+        ORDER BY id DESC LIMIT 1""",
+        (scope, day.isoformat(), author_id, headline, body, since),
+    )
+    return await reads.entry(conn, people_by_id, scope, found[0][0]) if found else None
+
+
+async def edit_entry(
+    conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     actor_id: int | None,
     entry_id: int,
-    changes: dict,
+    changes: EntryChanges,
 ) -> Entry | None:
-    """Apply `changes` (date, precision, headline, body, person_ids, source_url) to a guild's entry."""
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise TypeError(f"edit_entry cannot change {sorted(unknown)}")
-    with transaction(conn):
-        before = _own_entry(conn, people_by_id, scope, entry_id)
+    """Apply `changes` to a guild's own entry; None when it has no such entry."""
+    fields = changed_fields(changes)
+    async with transaction(conn):
+        before = await _own_entry(conn, people_by_id, scope, entry_id)
         if before is None:
             return None
-        columns = {k: changes[k] for k in ("precision", "headline", "body") if k in changes}
-        if "date" in changes:
-            columns["date"] = changes["date"].isoformat()
-        assignments = ", ".join(f"{name} = ?" for name in columns)
-        conn.execute(
-            f"UPDATE entries SET {assignments + ', ' if assignments else ''}edited_at = ? WHERE id = ?",
-            [*columns.values(), now(), entry_id],
-        )
-        if "person_ids" in changes or "source_url" in changes:
-            person_ids = changes.get("person_ids", [p.id for p in before.people])
-            source_ids = [s.id for s in before.sources]
-            if "source_url" in changes:
-                url = changes["source_url"]
-                source_ids = [source_for_url(conn, url)] if url else []
-            set_entry_links(conn, entry_id, person_ids, source_ids)
-        after = reads.entry(conn, people_by_id, scope, entry_id)
-        audit(
+        columns = {k: fields[k] for k in ("precision", "headline", "body") if k in fields}
+        if "day" in fields:
+            columns["date"] = fields["day"].isoformat()
+        await update_entry(conn, entry_id, columns)
+        source_ids = None
+        if "source_url" in fields:
+            url = fields["source_url"]
+            source_ids = [(await source_for_url(conn, url)).id] if url else []
+        await set_entry_links(conn, entry_id, fields.get("person_ids"), source_ids)
+        after = await reads.entry(conn, people_by_id, scope, entry_id)
+        await audit(
             conn,
             scope,
             actor_id,
@@ -203,36 +266,85 @@ def edit_entry(
     return after
 
 
-def set_entry_removed(
-    conn: sqlite3.Connection,
+async def set_entry_removed(
+    conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     actor_id: int | None,
     entry_id: int,
     removed: bool,
 ) -> Entry | None:
-    """Soft-delete (or restore) a guild's own entry; returns None when it has no such entry."""
-    with transaction(conn):
-        before = _own_entry(conn, people_by_id, scope, entry_id)
+    """Soft-delete (or restore) a guild's own entry; None when it has no such entry to change."""
+    async with transaction(conn):
+        before = await _own_entry(conn, people_by_id, scope, entry_id)
         if before is None or (before.removed_at is not None) == removed:
             return None
-        conn.execute(
-            "UPDATE entries SET removed_at = ? WHERE id = ?", (now() if removed else None, entry_id)
-        )
+        removed_at = now() if removed else None
+        await conn.execute("UPDATE entries SET removed_at = ? WHERE id = ?", (removed_at, entry_id))
         action = "remove" if removed else "restore"
-        audit(conn, scope, actor_id, action, "entry", entry_id, entry_snapshot(before), None)
-        return reads.entry(conn, people_by_id, scope, entry_id)
+        await audit(conn, scope, actor_id, action, "entry", entry_id, entry_snapshot(before), None)
+    return replace(before, removed_at=removed_at)
 
 
-def _own_entry(conn, people_by_id, scope: int, entry_id: int) -> Entry | None:
+async def _own_entry(conn, people_by_id, scope: int, entry_id: int) -> Entry | None:
     if scope == SHIPPED:
         return None
-    entry = reads.entry(conn, people_by_id, scope, entry_id)
+    entry = await reads.entry(conn, people_by_id, scope, entry_id)
     return entry if entry is not None and entry.scope == scope else None
 
 
-def add_quote(
-    conn: sqlite3.Connection,
+async def insert_quote(
+    conn: aiosqlite.Connection,
+    scope: int,
+    author_id: int | None,
+    person_id: int,
+    text: str,
+    day: date,
+    context: str,
+    source_id: int | None,
+    seed_key: str | None = None,
+    provenance: str = "",
+) -> tuple[int, str]:
+    """A new quote row: its id and created_at."""
+    created_at = now()
+    found = await conn.execute_fetchall(
+        """INSERT INTO quotes (seed_key, scope, person_id, text, date, context, source_id,
+        provenance, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        (
+            seed_key,
+            scope,
+            person_id,
+            text,
+            day.isoformat(),
+            context,
+            source_id,
+            provenance,
+            author_id,
+            created_at,
+        ),
+    )
+    return found[0][0], created_at
+
+
+async def update_quote(
+    conn: aiosqlite.Connection,
+    quote_id: int,
+    person_id: int,
+    text: str,
+    day: date,
+    context: str,
+    source_id: int | None,
+    provenance: str = "",
+) -> None:
+    await conn.execute(
+        """UPDATE quotes SET person_id = ?, text = ?, date = ?, context = ?, source_id = ?,
+        provenance = ? WHERE id = ?""",
+        (person_id, text, day.isoformat(), context, source_id, provenance, quote_id),
+    )
+
+
+async def add_quote(
+    conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     author_id: int | None,
@@ -242,55 +354,63 @@ def add_quote(
     context: str,
     source_url: str | None,
 ) -> Quote:
-    with transaction(conn):
-        source_id = source_for_url(conn, source_url) if source_url else None
-        quote_id = conn.execute(
-            """INSERT INTO quotes (scope, person_id, text, date, context, source_id, author_id,
-            created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (scope, person_id, text, day.isoformat(), context, source_id, author_id, now()),
-        ).lastrowid
-        quote = reads.quote(conn, people_by_id, scope, quote_id)
-        audit(conn, scope, author_id, "add", "quote", quote_id, None, quote_snapshot(quote))
+    async with transaction(conn):
+        source = await source_for_url(conn, source_url) if source_url else None
+        quote_id, created_at = await insert_quote(
+            conn, scope, author_id, person_id, text, day, context, source.id if source else None
+        )
+        quote = Quote(
+            id=quote_id,
+            person=people_by_id[person_id],
+            text=text,
+            date=day,
+            context=context,
+            source=source,
+            scope=scope,
+            author_id=author_id,
+            created_at=created_at,
+        )
+        await audit(conn, scope, author_id, "add", "quote", quote_id, None, quote_snapshot(quote))
     return quote
 
 
-def remove_quote(
-    conn: sqlite3.Connection,
+async def remove_quote(
+    conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
     scope: int,
     actor_id: int | None,
     quote_id: int,
 ) -> Quote | None:
-    with transaction(conn):
-        quote = reads.quote(conn, people_by_id, scope, quote_id)
+    async with transaction(conn):
+        quote = await reads.quote(conn, people_by_id, scope, quote_id)
         if scope == SHIPPED or quote is None or quote.scope != scope or quote.removed_at:
             return None
-        conn.execute("UPDATE quotes SET removed_at = ? WHERE id = ?", (now(), quote_id))
-        audit(conn, scope, actor_id, "remove", "quote", quote_id, quote_snapshot(quote), None)
+        await conn.execute("UPDATE quotes SET removed_at = ? WHERE id = ?", (now(), quote_id))
+        await audit(conn, scope, actor_id, "remove", "quote", quote_id, quote_snapshot(quote), None)
     return quote
 
 
-def update_guild_settings(
-    conn: sqlite3.Connection, guild_id: int, actor_id: int | None, changes: dict
+async def update_guild_settings(
+    conn: aiosqlite.Connection, guild_id: int, actor_id: int | None, changes: SettingsChanges
 ) -> GuildSettings:
-    with transaction(conn):
-        before = reads.guild_settings(conn, guild_id)
-        after = GuildSettings(**{**asdict(before), **changes})
-        conn.execute(
+    async with transaction(conn):
+        before = await reads.guild_settings(conn, guild_id)
+        after = replace(before, **changed_fields(changes))
+        await conn.execute(
             """INSERT INTO guild_settings (guild_id, updates_channel_id, updates_role_id,
             moderator_role_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET updates_channel_id = excluded.updates_channel_id,
             updates_role_id = excluded.updates_role_id, moderator_role_id = excluded.moderator_role_id""",
             (guild_id, after.updates_channel_id, after.updates_role_id, after.moderator_role_id),
         )
-        audit(
+        await audit(
             conn, guild_id, actor_id, "config", "settings", guild_id, asdict(before), asdict(after)
         )
     return after
 
 
-def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute(
+async def set_meta(conn: aiosqlite.Connection, key: str, value: str) -> None:
+    await conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )

@@ -1,0 +1,357 @@
+"""The store on SQLite: one writer and a small pool of readers, each an aiosqlite connection.
+
+Each connection runs its statements in order on a thread of its own. Readers are taken from
+a pool, so a slow read holds up only its own connection: another guild's read waits at most
+for the first reader to come free, never for a write (WAL lets readers read while the writer
+writes). Writes take the one writer under an asyncio lock, for one transaction each.
+
+What a command costs in hops (one statement sent to a connection's thread and answered):
+- Reads: one hop each (bot.store.reads), two when the page asked for has gone since its
+  buttons were drawn. /timeline and its buttons, /entry, /quote, /search, /people, /about,
+  /history, /config without options: one read. Moderator commands add one read for members
+  without Manage Messages (is their role the moderator role?).
+- /addupdate: BEGIN, the retry check, the entry, its source (one hop, two when new), its
+  people, its source link, the audit row, COMMIT (5 to 9 hops; 4 for a retry), then one
+  read for the announcement's settings.
+- /addquote: 4 to 6. /removeupdate: a read, then 5. Undo, /removequote, /config with
+  options: 5. /editupdate: a read, then 6 (one field) to 12 (text, source and people).
+- Opening: the migration on a plain sqlite3 connection (in a worker thread), two hops per
+  connection, then two (the seeded story's hash, the people) when the story is unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+import aiosqlite
+
+from bot.models import (
+    AuditRecord,
+    CheckReport,
+    Counts,
+    Cursor,
+    Entry,
+    EntryAdded,
+    EntryChanges,
+    GuildSettings,
+    Page,
+    PersonStats,
+    Quote,
+    SearchHit,
+    SeedResult,
+    SettingsChanges,
+    TimelineFilters,
+)
+from bot.store import db, reads, seeding, transfer, writes
+from bot.store.base import DEFAULT_READERS, Store, StoreError
+from bot.store.reads import scope_of
+from bot.story import Story
+
+OnConnect = Callable[[aiosqlite.Connection], Awaitable[object]]
+
+
+async def _close_all(connections: list[aiosqlite.Connection]) -> None:
+    """Close each (ending its thread), then raise the first error, if any.
+
+    One at a time: the last connection to close folds the WAL back into the file and removes
+    it, which none does while another is closing beside it.
+    """
+    first: Exception | None = None
+    for conn in connections:
+        try:
+            await conn.close()
+        except Exception as error:
+            first = first or error
+    if first is not None:
+        raise first
+
+
+class SqliteStore(Store):
+    def __init__(
+        self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self._writer = writer
+        self._write_lock = asyncio.Lock()
+        self._readers = tuple(readers)
+        # Last in, first out: at light load one reader does the reading, and its page cache
+        # stays warm; the others serve only reads that overlap.
+        self._idle: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue()
+        for reader in readers:
+            self._idle.put_nowait(reader)
+        self._closing: asyncio.Future[None] | None = None
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path,
+        story: Story | None = None,
+        *,
+        readers: int = DEFAULT_READERS,
+        on_connect: OnConnect | None = None,
+    ) -> SqliteStore:
+        """Open, create or migrate the database at `path`, then seed it with `story` if given.
+
+        `on_connect` runs on each connection once it is set up: the tests trace statements or
+        hold reads with it, the benchmark's throwaway databases turn synchronous off.
+        """
+        if readers < 1:
+            raise ValueError("a store needs at least one reader")
+        path = Path(path)
+        # Migrate before any connection thread starts: a refused file fails here, leaving none.
+        await asyncio.to_thread(db.migrate_file, path)
+        connections: list[aiosqlite.Connection] = []
+        try:
+            for read_only in (False, *[True] * readers):
+                connections.append(await db.open_connection(path, read_only=read_only))
+                if on_connect is not None:
+                    await on_connect(connections[-1])
+        except BaseException as error:
+            with contextlib.suppress(
+                Exception
+            ):  # the error that stopped the opening is the one to tell
+                await _close_all(connections)
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"cannot use the database {path}: {error}") from None
+            raise
+        store = cls(path, connections[0], connections[1:])
+        try:
+            if story is not None:
+                await store.seed(story)
+            else:
+                async with store._reading() as conn:
+                    store._remember_people(await reads.people(conn))
+        except BaseException as error:
+            await store.close()
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"cannot use the database {path}: {error}") from None
+            raise
+        return store
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def closed(self) -> bool:
+        return self._closing is not None
+
+    async def close(self) -> None:
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_connections())
+        await asyncio.shield(self._closing)
+
+    async def _close_connections(self) -> None:
+        # Calls made before close() finish first: the write in flight (and any already
+        # waiting) holds the lock, and each read holds its reader until it is done.
+        async with self._write_lock:
+            for _ in self._readers:
+                await self._idle.get()
+            await _close_all([*self._readers, self._writer])
+
+    def _check_open(self) -> None:
+        if self._closing is not None:
+            raise StoreError(f"the database {self.path} is closed")
+
+    @contextlib.asynccontextmanager
+    async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        self._check_open()
+        conn = await self._idle.get()
+        try:
+            yield conn
+        finally:
+            self._idle.put_nowait(conn)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        self._check_open()
+        async with self._write_lock:
+            yield self._writer
+
+    # Reads.
+
+    async def timeline(
+        self,
+        guild_id: int | None,
+        filters: TimelineFilters,
+        cursor: Cursor,
+        per_page: int,
+        page: int = 0,
+    ) -> Page[Entry]:
+        async with self._reading() as conn:
+            return await reads.timeline(
+                conn, self._people_by_id, scope_of(guild_id), filters, cursor, per_page, page
+            )
+
+    async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:
+        async with self._reading() as conn:
+            found = await reads.entry(conn, self._people_by_id, scope_of(guild_id), entry_id)
+        return found if found is not None and found.removed_at is None else None
+
+    async def quote_at(
+        self, guild_id: int | None, person_id: int, index: int, search: str | None = None
+    ) -> Page[Quote]:
+        async with self._reading() as conn:
+            return await reads.quote_at(
+                conn, self._people_by_id, scope_of(guild_id), person_id, index, search
+            )
+
+    async def search(
+        self, guild_id: int | None, text: str, page: int, per_page: int
+    ) -> Page[SearchHit]:
+        async with self._reading() as conn:
+            return await reads.search(conn, scope_of(guild_id), text, page, per_page)
+
+    async def people_stats(self, guild_id: int | None) -> list[PersonStats]:
+        async with self._reading() as conn:
+            return await reads.people_stats(conn, self._people_by_id, scope_of(guild_id))
+
+    async def counts(self, guild_id: int | None) -> Counts:
+        async with self._reading() as conn:
+            return await reads.counts(conn, scope_of(guild_id))
+
+    async def history(
+        self, guild_id: int, target_id: int | None, page: int, per_page: int
+    ) -> Page[AuditRecord]:
+        async with self._reading() as conn:
+            return await reads.history(conn, guild_id, target_id, page, per_page)
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        async with self._reading() as conn:
+            return await reads.guild_settings(conn, guild_id)
+
+    async def meta(self, key: str) -> str | None:
+        async with self._reading() as conn:
+            return await reads.meta(conn, key)
+
+    async def timeline_version(self, guild_id: int | None) -> str:
+        async with self._reading() as conn:
+            return await reads.timeline_version(conn, scope_of(guild_id))
+
+    async def all_quotes(self, guild_id: int | None) -> list[Quote]:
+        async with self._reading() as conn:
+            return await reads.all_quotes(conn, self._people_by_id, scope_of(guild_id))
+
+    # Writes.
+
+    async def add_entry(
+        self,
+        guild_id: int,
+        author_id: int | None,
+        *,
+        day: date,
+        precision: str,
+        headline: str,
+        body: str,
+        person_ids: list[int],
+        source_url: str | None,
+    ) -> EntryAdded:
+        async with self._writing() as conn:
+            return await writes.add_entry(
+                conn,
+                self._people_by_id,
+                guild_id,
+                author_id,
+                day,
+                precision,
+                headline,
+                body,
+                person_ids,
+                source_url,
+            )
+
+    async def edit_entry(
+        self, guild_id: int, actor_id: int | None, entry_id: int, changes: EntryChanges
+    ) -> Entry | None:
+        async with self._writing() as conn:
+            return await writes.edit_entry(
+                conn, self._people_by_id, guild_id, actor_id, entry_id, changes
+            )
+
+    async def remove_entry(
+        self, guild_id: int, actor_id: int | None, entry_id: int
+    ) -> Entry | None:
+        async with self._writing() as conn:
+            return await writes.set_entry_removed(
+                conn, self._people_by_id, guild_id, actor_id, entry_id, True
+            )
+
+    async def restore_entry(
+        self, guild_id: int, actor_id: int | None, entry_id: int
+    ) -> Entry | None:
+        async with self._writing() as conn:
+            return await writes.set_entry_removed(
+                conn, self._people_by_id, guild_id, actor_id, entry_id, False
+            )
+
+    async def add_quote(
+        self,
+        guild_id: int,
+        author_id: int | None,
+        *,
+        person_id: int,
+        text: str,
+        day: date,
+        context: str,
+        source_url: str | None,
+    ) -> Quote:
+        async with self._writing() as conn:
+            return await writes.add_quote(
+                conn,
+                self._people_by_id,
+                guild_id,
+                author_id,
+                person_id,
+                text,
+                day,
+                context,
+                source_url,
+            )
+
+    async def remove_quote(
+        self, guild_id: int, actor_id: int | None, quote_id: int
+    ) -> Quote | None:
+        async with self._writing() as conn:
+            return await writes.remove_quote(conn, self._people_by_id, guild_id, actor_id, quote_id)
+
+    async def update_guild_settings(
+        self, guild_id: int, actor_id: int | None, changes: SettingsChanges
+    ) -> GuildSettings:
+        async with self._writing() as conn:
+            return await writes.update_guild_settings(conn, guild_id, actor_id, changes)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._writing() as conn:
+            await writes.set_meta(conn, key, value)
+
+    # Operator tools.
+
+    async def seed(self, story: Story, *, update: bool = False) -> SeedResult:
+        async with self._writing() as conn:
+            result = await seeding.seed(conn, story, update=update)
+            self._remember_people(await reads.people(conn))
+        return result
+
+    async def export_data(self) -> dict:
+        async with self._reading() as conn:
+            return await transfer.export_data(conn)
+
+    async def import_data(self, data: object, source: str) -> dict[str, int]:
+        async with self._writing() as conn:
+            added = await transfer.import_data(conn, data, source)
+            self._remember_people(await reads.people(conn))
+        return added
+
+    async def backup(self, destination: Path, *, force: bool = False) -> None:
+        async with self._reading() as conn:
+            await transfer.backup(conn, destination, force=force)
+
+    async def check(self) -> CheckReport:
+        async with self._reading() as conn:
+            return await transfer.check(conn)
