@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Cursor, TimelineFilters
+from bot.models import Cursor, MessageRef, TimelineFilters
 from bot.store import Store
 
 GUILD_A = 111111111111111111
@@ -256,3 +256,27 @@ async def test_the_database_and_its_wal_and_shm_are_private(tmp_path, story, sha
             assert stat.S_IMODE(Path(name).stat().st_mode) == 0o600, name
     finally:
         await store.close()
+
+
+async def test_an_entry_added_from_a_message_keeps_its_link_through_edits_and_listings(store):
+    message = MessageRef(channel_id=444444444444444444, message_id=555555555555555555)
+    entry = await store.add_entry(
+        GUILD_A,
+        MOD,
+        day=date(2024, 5, 20),
+        precision="day",
+        headline="From a message",
+        body="Posted in #news first.",
+        person_ids=[],
+        source_url=None,
+        from_message=message,
+    )
+    typed = await add(store)
+
+    assert entry.from_message == message and typed.from_message is None
+    # A new source replaces the old one, but never the link back to the message.
+    edited = await store.edit_entry(GUILD_A, MOD, entry.id, source_url="https://example.com/a")
+    assert edited.from_message == message
+    page = await store.timeline(GUILD_A, TimelineFilters(), Cursor(), 1000)
+    listed = {e.id: e.from_message for e in page.items if not e.shipped}
+    assert listed == {entry.id: message, typed.id: None}

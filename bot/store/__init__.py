@@ -24,6 +24,7 @@ from bot.models import (
     Cursor,
     Entry,
     GuildSettings,
+    MessageRef,
     Page,
     Person,
     PersonStats,
@@ -158,6 +159,7 @@ class Store:
         body: str,
         person_ids: list[int],
         source_url: str | None,
+        from_message: MessageRef | None = None,
     ) -> Entry:
         return await self._call(
             writes.add_entry,
@@ -170,6 +172,7 @@ class Store:
             body,
             person_ids,
             source_url,
+            from_message,
         )
 
     async def edit_entry(

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from bot.models import SHIPPED, Entry, GuildSettings, Person, Quote
+from bot.models import SHIPPED, Entry, GuildSettings, MessageRef, Person, Quote
 from bot.store import reads
 
 RETRY_WINDOW = timedelta(minutes=10)
@@ -134,6 +134,7 @@ def add_entry(
     body: str,
     person_ids: list[int],
     source_url: str | None,
+    from_message: MessageRef | None = None,
 ) -> Entry:
     with transaction(conn):
         # A moderator who retries after a lost reply must not post the same update twice.
@@ -146,10 +147,23 @@ def add_entry(
         ).fetchone()
         if twin is not None:
             return reads.entry(conn, people_by_id, scope, twin[0])
+        channel_id, message_id = (
+            (from_message.channel_id, from_message.message_id) if from_message else (None, None)
+        )
         entry_id = conn.execute(
-            """INSERT INTO entries (scope, date, precision, headline, body, author_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (scope, day.isoformat(), precision, headline, body, author_id, now()),
+            """INSERT INTO entries (scope, date, precision, headline, body, author_id, created_at,
+            from_channel_id, from_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                scope,
+                day.isoformat(),
+                precision,
+                headline,
+                body,
+                author_id,
+                now(),
+                channel_id,
+                message_id,
+            ),
         ).lastrowid
         sources = [source_for_url(conn, source_url)] if source_url else []
         set_entry_links(conn, entry_id, person_ids, sources)
