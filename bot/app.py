@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.fair_use import FairUse
 from bot.store import Store
 from bot.story import load_story
+from bot.ui.follow import FollowButton
 from bot.ui.pager import PageButton, Pagers
 from bot.ui.respond import report_error
 
@@ -48,7 +49,7 @@ class StoryBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.story = load_story(self.settings.story_path)
         self._store = await Store.open(self.settings.database_path, self.story)
-        self.add_dynamic_items(PageButton)
+        self.add_dynamic_items(PageButton, FollowButton)  # buttons that outlive a restart
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced_at_start = await self.sync_commands()

@@ -1,5 +1,5 @@
-"""Moderators post and correct updates: /addupdate, /editupdate, /removeupdate, /addquote,
-/removequote, /history. Everything is scoped to the moderator's own guild."""
+"""Moderators post and correct updates: /addupdate and Add to timeline (on a message), /editupdate,
+/removeupdate, /addquote, /removequote, /history. Everything is scoped to the moderator's guild."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import NOT_A_MODERATOR, is_moderator, moderator_only
+from bot.checks import ADD_TO_TIMELINE, NOT_A_MODERATOR, is_moderator, moderator_only
 from bot.errors import UserError
-from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Cursor, Entry
+from bot.models import CONTEXT_MAX, HEADLINE_MAX, TEXT_MAX, Cursor, Entry, MessageRef
 from bot.options import ItemId, person_choices, resolve_person
 from bot.pagers import HistoryPager, HistoryState
 from bot.ui import limits
 from bot.ui.announce import announce_update
+from bot.ui.from_message import prefill_from_message
 from bot.ui.respond import in_time, reply, report_error, send_ephemeral, update_message
 from bot.ui.text import fit_markdown, fit_plain
-from bot.ui.update_form import OpenForms, UpdateModal, answer_closed_form
+from bot.ui.update_form import OpenForms, PrefilledUpdateModal, UpdateModal, answer_closed_form
 from bot.validate import (
     clean_date,
     clean_people,
@@ -44,12 +45,19 @@ class Moderation(commands.Cog):
         self.bot = bot
         self.open_forms = OpenForms()
         self.histories = HistoryPager()
+        # discord.py has no decorator for message commands in a cog: built here, added on load.
+        self.add_to_timeline_menu = app_commands.ContextMenu(
+            name=ADD_TO_TIMELINE, callback=self.add_to_timeline
+        )
 
     async def cog_load(self) -> None:
         self.bot.pagers.add(self.histories)
+        self.bot.tree.add_command(self.add_to_timeline_menu)
 
     async def cog_unload(self) -> None:
         self.bot.pagers.remove(self.histories.kind)
+        menu = self.add_to_timeline_menu
+        self.bot.tree.remove_command(menu.name, type=menu.type)
 
     @property
     def store(self) -> Store:
@@ -108,6 +116,16 @@ class Moderation(commands.Cog):
             return
         await self.post_update(interaction, text=text, headline=headline, **options)
 
+    @app_commands.checks.cooldown(*ADDUPDATE_RATE, key=lambda i: (i.guild_id, i.user.id))
+    @moderator_only()
+    async def add_to_timeline(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Message command: the /addupdate form, filled in from the message; links back to it."""
+        prefill = prefill_from_message(message)
+        form = PrefilledUpdateModal(self.post_update, prefill, interaction, self.open_forms)
+        await interaction.response.send_modal(form)
+
     async def post_update(
         self,
         interaction: discord.Interaction,
@@ -118,6 +136,7 @@ class Moderation(commands.Cog):
         source: str | None,
         people: str | None,
         announce: bool,
+        from_message: MessageRef | None = None,
     ) -> None:
         draft = update_draft(
             text=text,
@@ -150,6 +169,7 @@ class Moderation(commands.Cog):
             body=draft.text,
             person_ids=draft.person_ids,
             source_url=draft.source_url,
+            from_message=from_message,
         )
         if datetime.fromisoformat(entry.created_at) < started:
             # The store found this same update from this moderator minutes ago: a retry.
