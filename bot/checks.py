@@ -29,6 +29,7 @@ MODERATOR_COMMANDS = (
     "removequote",
     "history",
 )
+ADD_TO_TIMELINE = "Add to timeline"  # the moderators' message command (a message's Apps menu)
 
 
 async def is_moderator(interaction: discord.Interaction) -> bool:

@@ -1,4 +1,5 @@
-"""Fair use: how often one member (or one server) may make the bot read, checked in memory.
+"""Fair use: how often one member (or one server) may make the bot read, or change their
+roles, checked in memory.
 
 A limit is answered before anything touches the store, so a member who keeps clicking costs
 the bot a dictionary lookup. The numbers are far above what a person reading ever needs.
@@ -21,6 +22,7 @@ class Limit:
 READS_PER_MEMBER = Limit(20, 30)  # reader commands, all of them together
 PAGE_TURNS_PER_MEMBER = Limit(40, 30)  # page, quote and random buttons
 SEARCHES_PER_GUILD = Limit(30, 30)  # full-text searches, everyone in a server together
+FOLLOWS_PER_MEMBER = Limit(6, 60)  # Follow updates clicks: each one changes a role on Discord
 
 
 class TooFast(Exception):
@@ -88,3 +90,4 @@ class FairUse:
     reads: RateLimiter = field(default_factory=lambda: RateLimiter(READS_PER_MEMBER))
     page_turns: RateLimiter = field(default_factory=lambda: RateLimiter(PAGE_TURNS_PER_MEMBER))
     searches: RateLimiter = field(default_factory=lambda: RateLimiter(SEARCHES_PER_GUILD))
+    follows: RateLimiter = field(default_factory=lambda: RateLimiter(FOLLOWS_PER_MEMBER))

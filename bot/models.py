@@ -45,6 +45,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class MessageRef:
+    """A Discord message an entry was added from; its guild is the entry's scope."""
+
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True)
 class Entry:
     id: int
     date: date
@@ -59,6 +67,7 @@ class Entry:
     edited_at: str | None = None
     removed_at: str | None = None
     provenance: str = ""  # where the text comes from, e.g. "from the article"; shown as a footnote
+    from_message: MessageRef | None = None  # added with "Add to timeline": links back to it
 
     @property
     def shipped(self) -> bool:

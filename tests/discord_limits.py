@@ -83,3 +83,34 @@ def assert_all_sent_embeds_valid(env) -> int:
     problems = {n: message_problems(embeds) for n, embeds in enumerate(sent)}
     assert {n: p for n, p in problems.items() if p} == {}
     return len(sent)
+
+
+# Forms (https://discord.com/developers/docs/components/reference#text-input).
+MODAL_TITLE = 45
+MODAL_ROWS = 5
+CUSTOM_ID = 100
+TEXT_INPUT_LABEL = 45
+TEXT_INPUT_VALUE = 4000
+
+
+def modal_problems(modal: dict) -> list[str]:
+    """Every way a form (as sent, a dict) breaks Discord's limits; [] when it is valid."""
+    problems = []
+    if not 1 <= len(modal.get("title") or "") <= MODAL_TITLE:
+        problems.append(f"title must be 1-{MODAL_TITLE} characters")
+    if not 1 <= len(modal.get("custom_id") or "") <= CUSTOM_ID:
+        problems.append(f"custom_id must be 1-{CUSTOM_ID} characters")
+    rows = modal.get("components") or []
+    if not 1 <= len(rows) <= MODAL_ROWS:
+        problems.append(f"{len(rows)} rows; 1-{MODAL_ROWS} allowed")
+    for row in rows:
+        for field in row.get("components") or []:
+            name = field.get("custom_id") or "?"
+            if not 1 <= len(field.get("label") or "") <= TEXT_INPUT_LABEL:
+                problems.append(f"{name}: label must be 1-{TEXT_INPUT_LABEL} characters")
+            if not 1 <= len(name) <= CUSTOM_ID:
+                problems.append(f"{name}: custom_id must be 1-{CUSTOM_ID} characters")
+            most = min(field.get("max_length", TEXT_INPUT_VALUE), TEXT_INPUT_VALUE)
+            if len(field.get("value") or "") > most:
+                problems.append(f"{name}: starting value over {most} characters")
+    return problems

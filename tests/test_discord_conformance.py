@@ -39,6 +39,7 @@ REQUEST = Validator(
 # From https://discord.com/developers/docs/interactions/application-commands: what the
 # description does not encode.
 CHAT_INPUT = 1
+MESSAGE = 3
 NAME = regex.compile(r"^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
 OPTIONS_MAX = 25
 CHOICES_MAX = 25
@@ -149,6 +150,9 @@ async def test_every_command_sync_is_valid_for_discord(simcord_env, guild, make_
     global_names = sorted(c["name"] for c in syncs[0][1])
     assert sorted(c["name"] for c in syncs[1][1]) == global_names
     assert {"entry", "editupdate", "removeupdate", "removequote", "history"} <= set(global_names)
+    # Message commands are checked too: a name with spaces and capitals, and no description.
+    [menu] = [c for c in syncs[0][1] if c.get("type") == MESSAGE]
+    assert menu["name"] == "Add to timeline" and not menu.get("description")
     for path, commands in syncs:
         assert problems(commands) == [], path
 

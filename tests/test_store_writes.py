@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Cursor, EntryChanges, SettingsChanges, TimelineFilters
+from bot.models import Cursor, EntryChanges, MessageRef, SettingsChanges, TimelineFilters
 from bot.store import Store, open_store
 
 GUILD_A = 111111111111111111
@@ -296,3 +296,29 @@ async def test_the_database_and_its_wal_and_shm_are_private(tmp_path, story, sha
             assert stat.S_IMODE(Path(name).stat().st_mode) == 0o600, name
     finally:
         await store.close()
+
+
+async def test_an_entry_added_from_a_message_keeps_its_link_through_edits_and_listings(store):
+    message = MessageRef(channel_id=444444444444444444, message_id=555555555555555555)
+    added = await store.add_entry(
+        GUILD_A,
+        MOD,
+        day=date(2024, 5, 20),
+        precision="day",
+        headline="From a message",
+        body="Posted in #news first.",
+        person_ids=[],
+        source_url=None,
+        from_message=message,
+    )
+    entry = added.entry
+    typed = await add(store)
+
+    assert entry.from_message == message and typed.from_message is None
+    # A new source replaces the old one, but never the link back to the message.
+    changes = EntryChanges(source_url="https://example.com/a")
+    edited = await store.edit_entry(GUILD_A, MOD, entry.id, changes)
+    assert edited.from_message == message
+    page = await store.timeline(GUILD_A, TimelineFilters(), Cursor(), 1000)
+    listed = {e.id: e.from_message for e in page.items if not e.shipped}
+    assert listed == {entry.id: message, typed.id: None}

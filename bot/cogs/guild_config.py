@@ -9,9 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import MODERATOR_COMMANDS
+from bot.checks import ADD_TO_TIMELINE, MODERATOR_COMMANDS
 from bot.errors import UserError
 from bot.models import KEEP, SettingsChanges
+from bot.ui.follow import follow_status
 from bot.ui.moderation import settings_embed
 from bot.ui.respond import in_time, reply
 
@@ -96,6 +97,7 @@ class GuildConfig(commands.Cog):
         notes = []
         if moderator_role is not None:
             commands_list = ", ".join(f"`/{name}`" for name in MODERATOR_COMMANDS)
+            commands_list += f" and the message command **{ADD_TO_TIMELINE}**"
             notes.append(
                 f"{moderator_role.mention} can now use the moderator commands. Discord still hides "
                 f"{commands_list} from members without Manage Messages, and a bot cannot change "
@@ -110,7 +112,7 @@ class GuildConfig(commands.Cog):
         await reply(
             interaction,
             content="\n\n".join(notes) or None,
-            embed=settings_embed(settings),
+            embed=settings_embed(settings, follow_status(interaction.guild, settings)),
             ephemeral=True,
         )
 

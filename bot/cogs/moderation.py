@@ -1,26 +1,36 @@
-"""Moderators post and correct updates: /addupdate, /editupdate, /removeupdate, /addquote,
-/removequote, /history. Everything is scoped to the moderator's own guild."""
+"""Moderators post and correct updates: /addupdate and Add to timeline (on a message), /editupdate,
+/removeupdate, /addquote, /removequote, /history. Everything is scoped to the moderator's guild."""
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import NOT_A_MODERATOR, is_moderator, moderator_only
+from bot.checks import ADD_TO_TIMELINE, moderator_only
 from bot.errors import UserError
-from bot.models import CONTEXT_MAX, HEADLINE_MAX, KEEP, TEXT_MAX, Cursor, Entry, EntryChanges
+from bot.models import (
+    CONTEXT_MAX,
+    HEADLINE_MAX,
+    KEEP,
+    TEXT_MAX,
+    Cursor,
+    Entry,
+    EntryChanges,
+    MessageRef,
+)
 from bot.options import ItemId, person_choices, resolve_person
 from bot.pagers import HistoryPager, HistoryState
 from bot.ui import limits
 from bot.ui.announce import announce_update
-from bot.ui.respond import in_time, reply, report_error, send_ephemeral, update_message
+from bot.ui.from_message import prefill_from_message
+from bot.ui.respond import in_time, reply
 from bot.ui.text import fit_markdown, fit_plain
-from bot.ui.update_form import OpenForms, UpdateModal, answer_closed_form
+from bot.ui.undo import UndoRemoveButton
+from bot.ui.update_form import OpenForms, PrefilledUpdateModal, UpdateModal, answer_closed_form
 from bot.validate import (
     clean_date,
     clean_people,
@@ -43,12 +53,19 @@ class Moderation(commands.Cog):
         self.bot = bot
         self.open_forms = OpenForms()
         self.histories = HistoryPager()
+        # discord.py has no decorator for message commands in a cog: built here, added on load.
+        self.add_to_timeline_menu = app_commands.ContextMenu(
+            name=ADD_TO_TIMELINE, callback=self.add_to_timeline
+        )
 
     async def cog_load(self) -> None:
         self.bot.pagers.add(self.histories)
+        self.bot.tree.add_command(self.add_to_timeline_menu)
 
     async def cog_unload(self) -> None:
         self.bot.pagers.remove(self.histories.kind)
+        menu = self.add_to_timeline_menu
+        self.bot.tree.remove_command(menu.name, type=menu.type)
 
     @property
     def store(self) -> Store:
@@ -107,6 +124,16 @@ class Moderation(commands.Cog):
             return
         await self.post_update(interaction, text=text, headline=headline, **options)
 
+    @app_commands.checks.cooldown(*ADDUPDATE_RATE, key=lambda i: (i.guild_id, i.user.id))
+    @moderator_only()
+    async def add_to_timeline(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Message command: the /addupdate form, filled in from the message; links back to it."""
+        prefill = prefill_from_message(message)
+        form = PrefilledUpdateModal(self.post_update, prefill, interaction, self.open_forms)
+        await interaction.response.send_modal(form)
+
     async def post_update(
         self,
         interaction: discord.Interaction,
@@ -117,6 +144,7 @@ class Moderation(commands.Cog):
         source: str | None,
         people: str | None,
         announce: bool,
+        from_message: MessageRef | None = None,
     ) -> None:
         draft = update_draft(
             text=text,
@@ -147,6 +175,7 @@ class Moderation(commands.Cog):
             body=draft.text,
             person_ids=draft.person_ids,
             source_url=draft.source_url,
+            from_message=from_message,
         )
         entry = added.entry
         if added.duplicate:
@@ -340,55 +369,6 @@ class Moderation(commands.Cog):
                 "No changes recorded yet." if id is None else f"No changes recorded for #{id}."
             )
         await self.histories.send_first(interaction, state, rendered, ephemeral=True)
-
-
-class UndoRemoveButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"undo:entry:(?P<id>\d{1,20}):(?P<owner>\d{1,20})",
-):
-    """Restores a removed update; survives restarts; only for the moderator who removed it."""
-
-    def __init__(self, entry_id: int, owner: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Undo",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"undo:entry:{entry_id}:{owner}",
-            )
-        )
-        self.entry_id, self.owner = entry_id, owner
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> UndoRemoveButton:
-        return cls(int(match["id"]), int(match["owner"]))
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        interaction.client.in_flight.add_current()  # a stop waits for this answer
-        if interaction.user.id != self.owner:
-            await send_ephemeral(interaction, "Only the moderator who removed it can undo this.")
-            return False
-        if not await is_moderator(interaction):
-            await send_ephemeral(interaction, NOT_A_MODERATOR)
-            return False
-        return True
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        # discord.py only logs errors raised here, so answer the moderator ourselves.
-        try:
-            store = interaction.client.store
-            entry = await in_time(
-                interaction,
-                store.restore_entry(interaction.guild_id, interaction.user.id, self.entry_id),
-            )
-            if entry is None:
-                message = f"Update #{self.entry_id} is already back; nothing to undo."
-            else:
-                message = f"Restored update #{entry.id}: it is back in `/timeline`."
-            await update_message(interaction, content=message, view=None)
-        except Exception as error:
-            await report_error(interaction, error, f"Undo of entry {self.entry_id}")
 
 
 async def setup(bot: StoryBot) -> None:

@@ -22,6 +22,7 @@ from bot.models import (
     EntryAdded,
     EntryChanges,
     GuildSettings,
+    MessageRef,
     Page,
     Person,
     PersonStats,
@@ -143,6 +144,7 @@ class Store(ABC):
         body: str,
         person_ids: list[int],
         source_url: str | None,
+        from_message: MessageRef | None = None,
     ) -> EntryAdded:
         """Add an entry; the same update by the same author minutes ago is returned instead."""
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from datetime import date
 
-from bot.models import AuditRecord, Entry, GuildSettings, Person, Quote, Source
+from bot.models import AuditRecord, Entry, GuildSettings, MessageRef, Person, Quote, Source
 
 
 def person(row: sqlite3.Row) -> Person:
@@ -39,6 +39,11 @@ def entry(row: sqlite3.Row, people: dict[int, Person]) -> Entry:
         edited_at=row["edited_at"],
         removed_at=row["removed_at"],
         provenance=row["provenance"],
+        from_message=(
+            MessageRef(row["from_channel_id"], row["from_message_id"])
+            if row["from_message_id"] is not None
+            else None
+        ),
     )
 
 

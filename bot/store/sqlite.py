@@ -39,6 +39,7 @@ from bot.models import (
     EntryAdded,
     EntryChanges,
     GuildSettings,
+    MessageRef,
     Page,
     PersonStats,
     Quote,
@@ -251,6 +252,7 @@ class SqliteStore(Store):
         body: str,
         person_ids: list[int],
         source_url: str | None,
+        from_message: MessageRef | None = None,
     ) -> EntryAdded:
         async with self._writing() as conn:
             return await writes.add_entry(
@@ -264,6 +266,7 @@ class SqliteStore(Store):
                 body,
                 person_ids,
                 source_url,
+                from_message,
             )
 
     async def edit_entry(

@@ -21,6 +21,7 @@ from bot.models import (
     EntryAdded,
     EntryChanges,
     GuildSettings,
+    MessageRef,
     Person,
     Quote,
     SettingsChanges,
@@ -122,12 +123,14 @@ async def insert_entry(
     body: str,
     seed_key: str | None = None,
     provenance: str = "",
+    from_message: MessageRef | None = None,
 ) -> tuple[int, str]:
     """A new entry row, without links: its id and created_at."""
     created_at = now()
     found = await conn.execute_fetchall(
         """INSERT INTO entries (seed_key, scope, date, precision, headline, body, provenance,
-        author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        author_id, created_at, from_channel_id, from_message_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (
             seed_key,
             scope,
@@ -138,6 +141,8 @@ async def insert_entry(
             provenance,
             author_id,
             created_at,
+            from_message.channel_id if from_message else None,
+            from_message.message_id if from_message else None,
         ),
     )
     return found[0][0], created_at
@@ -188,13 +193,14 @@ async def add_entry(
     body: str,
     person_ids: list[int],
     source_url: str | None,
+    from_message: MessageRef | None = None,
 ) -> EntryAdded:
     async with transaction(conn):
         twin = await _recent_twin(conn, people_by_id, scope, author_id, day, headline, body)
         if twin is not None:
             return EntryAdded(twin, duplicate=True)
         entry_id, created_at = await insert_entry(
-            conn, scope, author_id, day, precision, headline, body
+            conn, scope, author_id, day, precision, headline, body, from_message=from_message
         )
         sources = (await source_for_url(conn, source_url),) if source_url else ()
         await set_entry_links(conn, entry_id, person_ids, [s.id for s in sources], new=True)
@@ -210,6 +216,7 @@ async def add_entry(
             scope=scope,
             author_id=author_id,
             created_at=created_at,
+            from_message=from_message,
         )
         await audit(conn, scope, author_id, "add", "entry", entry_id, None, entry_snapshot(entry))
     return EntryAdded(entry, duplicate=False)

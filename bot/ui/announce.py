@@ -1,4 +1,5 @@
-"""Announcing a new update: in the channel where it was posted and in the updates channel."""
+"""Announcing a new update: in the channel where it was posted and in the updates channel,
+each with a Follow updates button when the server has an updates role."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import discord
 
 from bot.models import Entry, GuildSettings
+from bot.ui.follow import follow_view
 from bot.ui.moderation import update_embed
 
 log = logging.getLogger(__name__)
@@ -17,12 +19,15 @@ async def announce_update(
 ) -> list[str]:
     """Post the update; returns one line per place, naming exactly what failed."""
     embed = update_embed(entry, interaction.user.display_name)
+    role = None
+    if settings.updates_role_id is not None:
+        role = interaction.guild.get_role(settings.updates_role_id)
     results = []
     updates_channel = None
     if settings.updates_channel_id is not None:
         updates_channel = interaction.guild.get_channel(settings.updates_channel_id)
     if interaction.channel is not None and interaction.channel != updates_channel:
-        results.append(await post(interaction.channel, "this channel", embed, None))
+        results.append(await post(interaction.channel, "this channel", embed, role, ping=False))
     if settings.updates_channel_id is None:
         return results
     if updates_channel is None:
@@ -30,14 +35,13 @@ async def announce_update(
             "Could not announce in the updates channel: it no longer exists; set one with `/config`."
         )
         return results
-    role = None
-    if settings.updates_role_id is not None:
-        role = interaction.guild.get_role(settings.updates_role_id)
-    results.append(await post(updates_channel, updates_channel.mention, embed, role))
+    results.append(await post(updates_channel, updates_channel.mention, embed, role, ping=True))
     return results
 
 
-async def post(channel, name: str, embed: discord.Embed, role: discord.Role | None) -> str:
+async def post(
+    channel, name: str, embed: discord.Embed, role: discord.Role | None, *, ping: bool
+) -> str:
     if isinstance(channel, discord.abc.GuildChannel):
         perms = channel.permissions_for(channel.guild.me)
         # Lacking an earlier one implies lacking the later ones: name the first.
@@ -48,11 +52,14 @@ async def post(channel, name: str, embed: discord.Embed, role: discord.Role | No
         ):
             if not granted:
                 return f"Could not announce in {name}: I lack {label} there."
-    # The configured updates role is the only mention the bot ever allows.
-    content = role.mention if role is not None else None
-    mentions = discord.AllowedMentions(roles=[role]) if role else discord.AllowedMentions.none()
+    # The configured updates role, in the updates channel, is the only mention the bot allows.
+    pinged = role if ping else None
+    content = pinged.mention if pinged is not None else None
+    mentions = discord.AllowedMentions(roles=[pinged]) if pinged else discord.AllowedMentions.none()
     try:
-        await channel.send(content=content, embed=embed, allowed_mentions=mentions)
+        await channel.send(
+            content=content, embed=embed, allowed_mentions=mentions, view=follow_view(role)
+        )
     except discord.Forbidden:
         return f"Could not announce in {name}: Discord refused (missing permissions)."
     except discord.NotFound:

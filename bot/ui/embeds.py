@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.dates import format_date
-from bot.models import Counts, Entry, Page, PersonStats, Quote, SearchHit
+from bot.models import Counts, Entry, MessageRef, Page, PersonStats, Quote, SearchHit
 from bot.ui import limits
 from bot.ui.text import block_quote, escape, fit_markdown, fit_plain, highlighted, link, one_line
 
@@ -27,6 +27,19 @@ def pages(page: Page) -> str:
 
 def entry_label(entry: Entry) -> str:
     return format_date(entry.date, entry.precision)
+
+
+def jump_url(guild_id: int, message: MessageRef) -> str:
+    """Discord's link to a message (`message.jump_url`, rebuilt from what the store keeps)."""
+    return f"https://discord.com/channels/{guild_id}/{message.channel_id}/{message.message_id}"
+
+
+def add_from_message_field(embed: discord.Embed, entry: Entry) -> None:
+    """Where a moderator found the update: a link back to the message it was added from."""
+    if entry.from_message is not None:
+        url = jump_url(entry.scope, entry.from_message)
+        where = f"[The message]({url}) in <#{entry.from_message.channel_id}>"
+        embed.add_field(name="Added from", value=where, inline=False)
 
 
 def with_sourcing(footer: str, provenance: str) -> str:
@@ -94,6 +107,7 @@ def entry_embed(entry: Entry) -> discord.Embed:
             lines.append(line)
             used += len(line) + 1
         embed.add_field(name="Sources", value="\n".join(lines), inline=False)
+    add_from_message_field(embed, entry)
     origin = "From the story as shipped" if entry.shipped else "Added by this server's moderators"
     edited = " · edited" if entry.edited_at else ""
     embed.set_footer(text=with_sourcing(f"Entry #{entry.id} · {origin}{edited}", entry.provenance))

@@ -9,7 +9,13 @@ import discord
 from bot.dates import format_date
 from bot.models import AuditRecord, Entry, GuildSettings, Page
 from bot.ui import limits
-from bot.ui.embeds import STORY_COLOUR, UPDATE_COLOUR, how_many, pages
+from bot.ui.embeds import (
+    STORY_COLOUR,
+    UPDATE_COLOUR,
+    add_from_message_field,
+    how_many,
+    pages,
+)
 from bot.ui.text import fit_markdown, fit_plain, link, one_line
 
 
@@ -28,13 +34,16 @@ def update_embed(entry: Entry, author_name: str) -> discord.Embed:
     if entry.sources:
         source = entry.sources[0]
         embed.add_field(name="Source", value=link(source.name, source.url, 100), inline=False)
+    add_from_message_field(embed, entry)
     embed.set_footer(
         text=fit_plain(f"Update #{entry.id} · posted by {author_name} · /timeline", 200)
     )
     return embed
 
 
-def settings_embed(settings: GuildSettings) -> discord.Embed:
+def settings_embed(settings: GuildSettings, follow: str | None = None) -> discord.Embed:
+    """The guild's settings; `follow` says whether the Follow updates button can work."""
+
     def show(kind: str, value: int | None) -> str:
         if value is None:
             return "not set"
@@ -50,6 +59,8 @@ def settings_embed(settings: GuildSettings) -> discord.Embed:
     embed.add_field(
         name="Moderator role", value=show("role", settings.moderator_role_id), inline=False
     )
+    if follow is not None:
+        embed.add_field(name="Follow button", value=follow, inline=False)
     return embed
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import discord
 
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.errors import UserError
-from bot.models import HEADLINE_MAX, TEXT_MAX
+from bot.models import HEADLINE_MAX, SOURCE_URL_MAX, TEXT_MAX, MessageRef
 from bot.ui.respond import report_error, send_ephemeral
+from bot.ui.text import fit_plain
 
 FORM_TIMEOUT_S = 30 * 60
 # discord.py keeps a form this much longer than it is open, so a submit sent just before the
@@ -30,6 +32,10 @@ FORM_CLOSED = (
     f"This form has closed (forms stay open {FORM_TIMEOUT_S // 60} minutes, and close when the "
     "bot restarts), so nothing was saved. Run `/addupdate` again."
 )
+
+# What a prefilled text ends in when it was longer than the form allows; the title says so too.
+CUT_MARKER = " [cut to fit]"
+TEXT_CUT_TITLE = "Post an update (text cut to fit: see its end)"
 
 PostUpdate = Callable[..., Awaitable[None]]
 
@@ -132,3 +138,65 @@ class UpdateModal(discord.ui.Modal, title="Post an update"):
         if isinstance(error, UserError):
             error = UserError(with_text_back(str(error), self.text.value))
         await report_error(interaction, error, "The /addupdate form")
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """Starting values for the form, of any length: the form fits them to its fields."""
+
+    text: str = ""
+    headline: str = ""
+    date: str = ""
+    sources: tuple[str, ...] = ()  # candidate links, best first: the first that fits is shown
+    from_message: MessageRef | None = None  # the entry will link back to this message
+
+
+class PrefilledUpdateModal(UpdateModal):
+    """The /addupdate form with every field shown and filled in, e.g. from a message."""
+
+    date = discord.ui.TextInput(
+        label="Date (e.g. 2024-05-17; empty: today)",
+        required=False,
+        max_length=40,
+        custom_id="date",
+    )
+    source = discord.ui.TextInput(
+        label="Source link (optional)",
+        required=False,
+        max_length=SOURCE_URL_MAX,
+        custom_id="source",
+    )
+    people = discord.ui.TextInput(
+        label="People (optional, e.g. leike, altman)",
+        required=False,
+        max_length=200,
+        custom_id="people",
+    )
+
+    def __init__(
+        self, post: PostUpdate, prefill: Prefill, opener: discord.Interaction, forms: OpenForms
+    ) -> None:
+        super().__init__(post, {"announce": True}, opener, forms)
+        self.from_message = prefill.from_message
+        # Discord refuses a form whose starting value is longer than its field allows.
+        if len(prefill.text) > TEXT_MAX:
+            self.text.default = fit_plain(prefill.text, TEXT_MAX, CUT_MARKER)
+            self.title = TEXT_CUT_TITLE
+        else:
+            self.text.default = prefill.text or None
+        self.headline.default = fit_plain(" ".join(prefill.headline.split()), HEADLINE_MAX) or None
+        self.date.default = prefill.date[:40] or None
+        fitting = [url for url in prefill.sources if len(url) <= SOURCE_URL_MAX]
+        self.source.default = fitting[0] if fitting else None
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.post(
+            interaction,
+            text=self.text.value,
+            headline=self.headline.value,
+            date=self.date.value,
+            source=self.source.value,
+            people=self.people.value,
+            announce=True,
+            from_message=self.from_message,
+        )
