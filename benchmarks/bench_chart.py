@@ -30,7 +30,7 @@ from bot.models import Cursor, TimelineFilters  # noqa: E402
 from bot.pagers import TimelineState  # noqa: E402
 from bot.store import Store, open_store  # noqa: E402
 from bot.story import load_story  # noqa: E402
-from bot.ui.timeline_chart import TimelineCharts  # noqa: E402
+from bot.timeline_chart import TimelineCharts  # noqa: E402
 
 EVENTS = 100
 GUILD = 123456789012345678

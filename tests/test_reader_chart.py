@@ -15,8 +15,8 @@ from bot.charts import render
 from bot.charts.cache import RenderCache
 from bot.charts.layout import WIDTH, layout_timeline
 from bot.models import Cursor, TimelineFilters
+from bot.timeline_chart import TimelineCharts
 from bot.ui import respond
-from bot.ui.timeline_chart import TimelineCharts
 
 SLOW_S = 5.0  # longer than Discord's 3 seconds
 

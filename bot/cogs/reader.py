@@ -22,10 +22,10 @@ from bot.pagers import (
     TimelineState,
     describe_filters,
 )
+from bot.timeline_chart import ShowListButton, TimelineCharts
 from bot.ui import embeds
 from bot.ui.respond import in_time, reply
 from bot.ui.text import escape, fit_markdown
-from bot.ui.timeline_chart import ShowListButton, TimelineCharts
 from bot.validate import date_option
 
 if TYPE_CHECKING:
