@@ -19,6 +19,7 @@ import asyncio
 import os
 import socket
 import sys
+import types
 from datetime import date
 
 import aiohttp
@@ -45,20 +46,35 @@ async def _refused_login(self, token):
     raise discord.LoginFailure("Improper token has been passed.")
 
 
+http_closed = asyncio.Event()  # set by HTTPClient.close, which Client.close calls
+_real_http_close = discord.http.HTTPClient.close
+
+
+async def _close_and_tell(self):
+    http_closed.set()
+    await _real_http_close(self)
+
+
 async def _request_until_closed(self, route, **kwargs):
     print("logging in", flush=True)
-    while not self._HTTPClient__session.closed:
-        await asyncio.sleep(0.005)
+    await http_closed.wait()
     raise aiohttp.ClientConnectionError("Connection closed")
 
 
 bots: list[discord.Client] = []
 
 
-async def _local_login(self, token):
+# A login with no network, through discord.py's public methods: Client.login asks
+# HTTPClient.static_login for the bot's user and Client.application_info for its application.
+async def _local_static_login(self, token):
+    return {"id": "1", "username": "offline", "discriminator": "0", "avatar": None, "bot": True}
+
+
+async def _local_application_info(self):
     bots.append(self)
-    await self._async_setup_hook()
-    await self.setup_hook()
+    return types.SimpleNamespace(
+        id=1, interactions_endpoint_url=None, flags=discord.ApplicationFlags()
+    )
 
 
 async def _no_sync(self, *, guild=None):
@@ -107,8 +123,10 @@ def main() -> int:
         discord.http.HTTPClient.static_login = _refused_login
     elif mode == "slow-login":
         discord.http.HTTPClient.request = _request_until_closed
+        discord.http.HTTPClient.close = _close_and_tell
     elif mode == "serve":
-        discord.Client.login = _local_login
+        discord.http.HTTPClient.static_login = _local_static_login
+        discord.Client.application_info = _local_application_info
         discord.Client.connect = _gateway_with_writers
         app_commands.CommandTree.sync = _no_sync
     else:
