@@ -48,14 +48,19 @@ def latest_version() -> int:
     return len(migrations())
 
 
+def open_file(path: Path) -> sqlite3.Connection:
+    """A plain connection to the file (created if missing), with errors naming it."""
+    prepare_folder(path)
+    try:
+        return sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the database {path}: {error}") from None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database; refuses files it cannot safely use."""
     path = Path(path)
-    prepare_folder(path)
-    try:
-        conn = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot open the database {path}: {error}") from None
+    conn = open_file(path)
     try:
         configure(conn)
         refuse_newer(conn, path)
@@ -163,11 +168,7 @@ def verify(path: Path) -> None:
     value inside a row: SQLite keeps no checksums.
     """
     path = Path(path)
-    prepare_folder(path)
-    try:
-        conn = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot open the database {path}: {error}") from None
+    conn = open_file(path)
     try:
         try:
             configure(conn)
