@@ -30,6 +30,9 @@ def today() -> date:
 
 def clean_text(value: str, field: str, limit: int, *, multiline: bool = True) -> str:
     """Trimmed text with something visible in it, no control characters, within `limit`."""
+    # Before the control characters, or a line break in a one-line field is called one.
+    if not multiline and len(value.strip().splitlines()) > 1:
+        raise UserError(f"`{field}` must be one line.")
     allowed = {"\n", "\t"} if multiline else set()
     bad = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed]
     if bad:
@@ -40,8 +43,6 @@ def clean_text(value: str, field: str, limit: int, *, multiline: bool = True) ->
     ]
     if not visible:
         raise UserError(f"`{field}` is empty: write something people can read.")
-    if not multiline and "\n" in text:
-        raise UserError(f"`{field}` must be one line.")
     if len(text) > limit:
         raise UserError(f"`{field}` is {len(text):,} characters; the limit is {limit:,}.")
     return text

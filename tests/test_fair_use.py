@@ -76,3 +76,50 @@ def test_a_reader_never_meets_the_member_limit_at_one_command_every_two_seconds(
     for _ in range(300):
         limiter.use("reader")
         clock.now += 2
+
+
+def test_the_default_clock_is_the_monotonic_one():
+    limiter = RateLimiter(Limit(1, 30))
+    limiter.use("alice")
+    with pytest.raises(TooFast) as refused:
+        limiter.use("alice")
+    assert 0 < refused.value.retry_after <= 30
+
+
+def test_too_fast_reads_well_in_a_log():
+    assert str(TooFast(6.04)) == "retry after 6.0 s"
+
+
+def test_ten_thousand_keys_are_remembered_by_default():
+    clock = Clock()
+    limiter = RateLimiter(Limit(1, 10), clock=clock)
+    for key in range(10_000):
+        limiter.use(key)
+    assert len(limiter) == 10_000
+    limiter.use("one more")
+    assert len(limiter) == 10_000
+    limiter.use(0)  # the least recently used was forgotten: allowed again
+
+
+def test_nothing_is_forgotten_until_there_are_more_keys_than_max_keys():
+    clock = Clock()
+    limiter = RateLimiter(Limit(1, 10), max_keys=2, clock=clock)
+    limiter.use("old")
+    clock.now += 20  # "old"'s window has ended, but there is room for it
+    limiter.use("new")
+    assert len(limiter) == 2
+
+
+def test_a_window_ends_exactly_per_seconds_after_it_began_and_is_forgotten_first():
+    clock = Clock()
+    limiter = RateLimiter(Limit(2, 10), max_keys=2, clock=clock)
+    limiter.use("a")  # a's window starts at 0
+    clock.now += 1
+    limiter.use("c")  # c's at 1
+    clock.now += 1
+    limiter.use("a")  # a is now the most recently used, its window still from 0
+    clock.now += 8  # at 10: a's window has just ended, c's has not
+    limiter.use("new")  # one key too many: the expired one goes, not the least recent
+    limiter.use("c")
+    with pytest.raises(TooFast):
+        limiter.use("c")  # c's two uses are remembered

@@ -62,3 +62,15 @@ def test_no_word_at_all_is_refused_with_its_own_sentence(typed):
 
 def test_plain_words_keeps_order_and_duplicates():
     assert plain_words("Jan LEIKE, jan Leike!") == ["jan", "leike", "jan", "leike"]
+
+
+def test_the_refusals_read_as_sentences():
+    with pytest.raises(QueryError) as refused:
+        search_terms("the a")
+    assert str(refused.value) == (
+        "That search has only very common or one-letter words, which match almost "
+        "everything: add a word that names what you are looking for."
+    )
+    with pytest.raises(QueryError) as refused:
+        search_terms("?!")
+    assert str(refused.value) == "Search for at least one word (letters or digits)."
