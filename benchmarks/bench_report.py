@@ -105,19 +105,15 @@ def print_neighbours(neighbours: dict) -> None:
         f"Neighbours: a guild with no entries, {neighbours['calls']} calls each, ms "
         f"(settled / answered median)"
     )
-    print(
-        _row(
-            "",
-            ["story only", f"+{neighbours['entries']:,} in {neighbours['guilds']:,}", "ratio"],
-        )
-    )
+    crowd = f"{neighbours['entries']:,} in {neighbours['guilds']:,}"
+    print(_row("", ["story only", crowd, "ratio"], width=22))
     for name in alone["commands_ms"]:
         cells = [
             f"{f['commands_ms'][name]['median']:.2f} / {f['answered_ms'][name]['median']:.2f}"
             for f in (alone, crowded)
         ]
         settled, heard = neighbour_ratios(neighbours, name)
-        print(_row(LABELS.get(name, name), [*cells, f"{settled:.2f}× / {heard:.2f}×"]))
+        print(_row(LABELS.get(name, name), [*cells, f"{settled:.2f}× / {heard:.2f}×"], width=22))
 
 
 def print_searches(result: dict) -> None:

@@ -67,6 +67,19 @@ def issue_12_targets(result: dict) -> list[dict]:
             beside=("answered", ratio(median(answered, "search"), median(answered, "timeline"))),
         )
     )
+    checks.append(
+        _check(
+            group,
+            f"/search {at} ≤ 1.2 × at {int(sizes[0]):,}",
+            ratio(median(settled, "search"), settled["search"][sizes[0]]["median"]),
+            1.2,
+            "settled",
+            beside=(
+                "answered",
+                ratio(median(answered, "search"), answered["search"][sizes[0]]["median"]),
+            ),
+        )
+    )
     corpus = result["search_corpus"]
     slowest = max(corpus, key=lambda q: corpus[q]["ms"]["median"])
     checks.append(
@@ -170,7 +183,8 @@ def earlier_targets(result: dict) -> list[dict]:
     )
     latency(f"/addupdate {at} ≤ 4 × no-op", "addupdate", "noop", 4.0)
     for name in result["commands"]:
-        latency(f"{LABELS[name]} {at} ≤ 1.2 × at {int(small):,}", name, None, 1.2)
+        if name != "search":  # an issue 12 target now
+            latency(f"{LABELS[name]} {at} ≤ 1.2 × at {int(small):,}", name, None, 1.2)
     process(f"startup {at} ≤ 1.2 × at {int(small):,}", result["startup_s"])
     process(f"peak RSS {at} ≤ 1.2 × at {int(small):,}", result["rss_mb"])
     return checks
@@ -187,10 +201,10 @@ def print_targets(checks: list[dict]) -> None:
     for c in checks:
         if c["group"] != group:
             group = c["group"]
-            print(f"  {group}{'':<60}{'judged':>20}{'limit':>10}   beside")
+            print(f"  {group:<76}{'judged':>20}{'limit':>10}   beside")
         value = f"{c['ratio']:.2f}{c['unit']} {c['basis']}"
         limit = f"{c['limit']:g}{c['unit']}"
-        line = f"  {_verdict(c['passed'])}  {c['name']:<70} {value:>20} {limit:>9}"
+        line = f"  {_verdict(c['passed'])}  {c['name']:<70} {value:>21} {limit:>9}"
         if "beside_ratio" in c:
             line += (
                 f"   {c['beside_ratio']:.2f}× {c['beside_basis']} {_verdict(c['beside_passed'])}"
