@@ -80,7 +80,7 @@ class EscapedCache:
         return escaped
 
 
-# About 2 MB at most: some thousands of stored texts (1,500 characters at most each).
+# A million characters at most (a few MB): some thousands of stored texts of up to 1,500 each.
 ESCAPED = EscapedCache(max_chars=1_000_000)
 
 
