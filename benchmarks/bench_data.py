@@ -1,4 +1,10 @@
-"""Benchmark databases of N entries, written through the Store API and cached by size outside the repo."""
+"""Benchmark databases of N entries, written through the Store API and cached by layout and size
+outside the repo.
+
+Layouts: "guild" puts half of the entries in the benchmarked guild and the rest in nine others;
+"neighbours" spreads them all over 1,000 other guilds, so the benchmarked guild (and FRESH_GUILD_ID)
+holds none; "story" is the shipped story alone (size 0).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,10 @@ from bot.story import load_story
 # Fixed snowflakes, so the SimCord guild can be created with the id the data was written under.
 BENCH_GUILD_ID = 1_240_000_000_000_000_001
 OTHER_GUILD_IDS = tuple(BENCH_GUILD_ID + i for i in range(1, 10))
+# The "neighbours" layout: every entry in one of these, none in the benchmarked guild.
+NEIGHBOUR_GUILD_IDS = tuple(BENCH_GUILD_ID + 1_000 + i for i in range(1_000))
+FRESH_GUILD_ID = BENCH_GUILD_ID + 999  # holds nothing in any layout: a server that just joined
+LAYOUTS = ("guild", "neighbours", "story")
 # Half of the entries belong to the benchmarked guild, so its timeline grows with the database.
 BENCH_GUILD_SHARE = 0.5
 QUOTES_PER_ENTRY = 0.25  # the shipped story has about one quote per entry; guild additions fewer
@@ -44,18 +54,22 @@ def data_key() -> str:
     return digest.hexdigest()[:12]
 
 
-def cached_database(size: int, cache_dir: Path) -> tuple[Path, float | None]:
-    """The database of `size` entries, built if missing; returns it and the build time (None: cached)."""
+def cached_database(size: int, cache_dir: Path, layout: str = "guild") -> tuple[Path, float | None]:
+    """The database of `size` entries laid out as `layout`, built if missing; returns it and the
+    build time (None: cached)."""
+    if layout not in LAYOUTS or (layout == "story") != (size == 0):
+        raise ValueError(f"no {layout!r} layout of {size} entries")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"entries-{size}-{data_key()}.db"
+    name = f"entries-{size}" if layout == "guild" else f"{layout}-{size}"
+    path = cache_dir / f"{name}-{data_key()}.db"
     if path.exists():
         return path, None
-    for stale in cache_dir.glob(f"entries-{size}-*.db"):
+    for stale in cache_dir.glob(f"{name}-*.db"):
         stale.unlink()  # built by an older schema, story or generator
     partial = path.with_suffix(f".{os.getpid()}.building")
     started = time.perf_counter()
     try:
-        asyncio.run(build(partial, size))
+        asyncio.run(build(partial, size, layout))
     except BaseException:
         for leftover in (partial, *(Path(f"{partial}{end}") for end in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
@@ -79,7 +93,9 @@ def _phrase(rng: random.Random, low: int, high: int) -> str:
     return re.sub(r" ([.,;:])", r"\1", " ".join(_WORDS[start : start + length]))
 
 
-def _guild(rng: random.Random) -> int:
+def _guild(rng: random.Random, layout: str) -> int:
+    if layout == "neighbours":
+        return rng.choice(NEIGHBOUR_GUILD_IDS)
     return BENCH_GUILD_ID if rng.random() < BENCH_GUILD_SHARE else rng.choice(OTHER_GUILD_IDS)
 
 
@@ -87,7 +103,7 @@ def _day(rng: random.Random) -> date:
     return FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
 
 
-async def build(path: Path, size: int) -> None:
+async def build(path: Path, size: int, layout: str = "guild") -> None:
     """Seed the shipped story, then add `size` entries and size/4 quotes with the Store's own writes.
 
     People cannot be added through the Store API (they ship with the story), so "proportionate
@@ -109,7 +125,7 @@ async def build(path: Path, size: int) -> None:
         ]
         for _ in range(size):
             await store.add_entry(
-                _guild(rng),
+                _guild(rng, layout),
                 rng.randrange(10**17, 10**18),
                 day=_day(rng),
                 precision="month" if rng.random() < 0.1 else "day",
@@ -120,7 +136,7 @@ async def build(path: Path, size: int) -> None:
             )
         for _ in range(int(size * QUOTES_PER_ENTRY)):
             await store.add_quote(
-                _guild(rng),
+                _guild(rng, layout),
                 rng.randrange(10**17, 10**18),
                 person_id=rng.choice(person_ids),
                 text=_phrase(rng, 8, 40),

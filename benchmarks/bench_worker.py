@@ -1,7 +1,8 @@
-"""One database size, measured in a process of its own so its peak RSS is its own.
+"""One database, measured in a process of its own so its peak RSS is its own.
 
 Run by bench.py as `python benchmarks/bench_worker.py --db FILE --calls N ... --out FILE`; writes
-its figures as JSON. The measured bot is the real one (create_bot) driven through SimCord.
+its figures as JSON. The measured bot is the real one (create_bot) driven through SimCord, beside
+its floors (bench_bot.py). With --reads-only it times the read commands alone, from --guild.
 """
 
 from __future__ import annotations
@@ -23,89 +24,44 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import discord
 import simcord
-from discord import app_commands
 
 from bot import create_bot
-from bot.app import StoryBot
 from bot.config import Settings
-from bot.fair_use import FairUse, Limit, RateLimiter
 from bot.models import Cursor, TimelineFilters
 from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
-from bot.store import Store, db, open_store, reads, writes
+from bot.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bot import BenchBot, Payload, StampedRequests, floor_command, set_settle_poll
 from bench_data import BENCH_GUILD_ID
 
 PERSON = "leike"
-SINCE, UNTIL = "2019-01-01", "2019-12-31"
+SINCE, UNTIL = "2024-01-01", "2024-05-17"  # part of the shipped story, and 4% of the rest
 SEARCH = "safety"
+ENTRY_ID = 1  # a shipped entry: every guild sees it
 MODERATORS = 10  # /addupdate allows 5 a minute per moderator: rotate, and advance time per round
 ADDUPDATE_PER_MINUTE = 5
 THROUGHPUT_TASKS = 50
 THROUGHPUT_WRITE_SHARE = 0.1
-
-
-def set_settle_poll(seconds: float) -> None:
-    """How often SimCord re-checks for finished work while settling after an action.
-
-    SimCord's default (50 ms) is a polling interval, not bot work: any action whose handler never
-    awaits real I/O (the no-op command, every autocomplete) pays one full interval, while one
-    that awaits the store is woken as soon as it finishes. Left at 50 ms, the floors would
-    measure SimCord's timer. A short interval bounds that artefact for every action alike.
-    """
-    from simcord.env import Env
-
-    Env._settle_internal.__kwdefaults__["idle"] = seconds
+# The read commands as the member runs them: (command, options). The page turn comes apart.
+READS: dict[str, tuple[str, dict]] = {
+    "timeline": ("timeline", {}),
+    "timeline_person": ("timeline", {"person": PERSON}),
+    "timeline_since_until": ("timeline", {"since": SINCE, "until": UNTIL}),
+    "search": ("search", {"query": SEARCH}),
+    "quote": ("quote", {"person": PERSON}),
+    "entry": ("entry", {"id": ENTRY_ID}),
+    "people": ("people", {}),
+    "about": ("about", {}),
+}
+TURN_LABELS = ("‹ Previous", "Next ›")  # back and forth between the last two timeline pages
 
 
 def percentiles(samples_s: list[float]) -> dict[str, float]:
     ordered = sorted(samples_s)
     p99 = ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]  # nearest rank
     return {"median": statistics.median(ordered) * 1000, "p99": p99 * 1000}
-
-
-# The floors: the cheapest command and autocomplete discord.py and SimCord can serve.
-
-
-async def noop(interaction: discord.Interaction) -> None:
-    await interaction.response.send_message("ok")
-
-
-async def noop_pick(interaction: discord.Interaction, value: str) -> None:
-    await interaction.response.send_message("ok")
-
-
-async def fixed_choice(interaction: discord.Interaction, current: str):
-    return [app_commands.Choice(name="fixed", value="fixed")]
-
-
-class BenchBot(StoryBot):
-    """The real bot plus the two no-op commands, added before setup_hook syncs the tree.
-
-    One member makes every call here, far faster than fair use allows: the limits are lifted,
-    so the figures measure the commands (the limiter costs a dictionary lookup either way).
-    """
-
-    def __init__(self, settings: Settings, store: Store) -> None:
-        unlimited = Limit(uses=10**9, per_seconds=1)
-        super().__init__(
-            settings,
-            store,
-            fair_use=FairUse(
-                reads=RateLimiter(unlimited),
-                page_turns=RateLimiter(unlimited),
-                searches=RateLimiter(unlimited),
-            ),
-        )
-        self.tree.add_command(app_commands.Command(name="noop", description="n", callback=noop))
-        pick = app_commands.Command(name="noopac", description="n", callback=noop_pick)
-        pick.autocomplete("value")(fixed_choice)
-        self.tree.add_command(pick)
-
-    async def sync_commands(self, *, force: bool = False) -> bool:
-        # A copied database may remember a sync SimCord's fresh backend never saw.
-        return await super().sync_commands(force=True)
 
 
 async def measure_startup(settings: Settings, starts: int) -> list[float]:
@@ -120,21 +76,25 @@ async def measure_startup(settings: Settings, starts: int) -> list[float]:
     return times
 
 
-async def measure_commands(settings: Settings, calls: int, warmup: int) -> tuple[dict, dict]:
+async def measure_commands(
+    settings: Settings, guild_id: int, calls: int, warmup: int, *, reads_only: bool = False
+) -> tuple[dict, dict]:
     """Per action, the settled times (around each actor call) and the answered times."""
     store = await open_store(settings.database_path)
     try:
         async with simcord.run(BenchBot(settings, store), strict_sync=True) as env:
-            return await _drive(env, calls, warmup)
+            return await _drive(env, guild_id, calls, warmup, reads_only)
     finally:
         await store.close()
 
 
-async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
+async def _drive(
+    env, guild_id: int, calls: int, warmup: int, reads_only: bool
+) -> tuple[dict, dict]:
     # Settled time (the actor call) includes SimCord's settling after the bot is done; the
     # time of the bot's last REST call for an action is when the member would see the answer.
-    requests = env.backend.http_requests = _StampedRequests(env.backend.http_requests)
-    guild = env.create_guild("Bench", id=BENCH_GUILD_ID)
+    requests = env.backend.http_requests = StampedRequests(env.backend.http_requests)
+    guild = env.create_guild("Bench", id=guild_id)
     channel = guild.create_text_channel("general")
     member = guild.add_member(env.create_user("reader"))
     mods_role = guild.create_role("Mods", permissions=discord.Permissions(manage_messages=True))
@@ -142,12 +102,6 @@ async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
         guild.add_member(env.create_user(f"editor{i}"), roles=[mods_role])
         for i in range(MODERATORS)
     ]
-
-    # The page-turn target: a timeline message turned to its last page, then stepped back and forth.
-    first = await member.slash(channel, "timeline")
-    pager = first.response
-    await member.click(pager, label="Last »")
-    turn_labels = ["‹ Previous", "Next ›"]
     posted = 0
 
     async def addupdate() -> None:
@@ -164,33 +118,58 @@ async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
         answers = [m.content for m in (result.response, *result.followups) if m is not None]
         _expect(any(a.startswith("Update #") for a in answers), result)
 
-    async def page_turn() -> None:
-        label = turn_labels[0]
-        turn_labels.reverse()
-        _expect((await member.click(pager, label=label)).acknowledged, label)
+    def turner(message) -> Callable[[], Awaitable[None]]:
+        labels = list(TURN_LABELS)
 
-    async def read(name: str, **options) -> None:
-        result = await member.slash(channel, name, **options)
-        _expect(result.response is not None and result.response.embeds, (name, result))
+        async def turn() -> None:
+            label = labels[0]
+            labels.reverse()
+            _expect((await member.click(message, label=label)).acknowledged, label)
+
+        return turn
+
+    def read(command: str, **options) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            result = await member.slash(channel, command, **options)
+            _expect(result.response is not None and result.response.embeds, (command, result))
+
+        return run
 
     async def noop_command() -> None:
         _expect((await member.slash(channel, "noop")).response is not None, "noop")
 
-    async def autocomplete(name: str, option: str, value: str) -> None:
-        _expect(await member.autocomplete(channel, name, option, value), (name, value))
+    def autocomplete(name: str, option: str, value: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            _expect(await member.autocomplete(channel, name, option, value), (name, value))
 
+        return run
+
+    # The page-turn target: a timeline message turned to its last page, then stepped back and forth.
+    pager = (await member.slash(channel, "timeline")).response
+    await member.click(pager, label="Last »")
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "noop": noop_command,
-        "noop_autocomplete": lambda: autocomplete("noopac", "value", "x"),
-        "timeline": lambda: read("timeline"),
-        "timeline_person": lambda: read("timeline", person=PERSON),
-        "timeline_since_until": lambda: read("timeline", since=SINCE, until=UNTIL),
-        "page_turn": page_turn,
-        "search": lambda: read("search", query=SEARCH),
-        "quote": lambda: read("quote", person=PERSON),
-        "quote_autocomplete": lambda: autocomplete("quote", "person", "lei"),
-        "addupdate": addupdate,
+        "noop_autocomplete": autocomplete("noopac", "value", "x"),
     }
+    for name, (command, options) in READS.items():
+        actions[name] = read(command, **options)
+    actions["page_turn"] = turner(pager)
+    if not reads_only:
+        actions["quote_autocomplete"] = autocomplete("quote", "person", "lei")
+        actions["addupdate"] = addupdate
+        # Each floor answers with what its command answered, built before it is timed.
+        for name, (_, options) in READS.items():
+            await actions[name]()
+            env.bot.floors[floor_command(name)] = Payload(requests[-1].json)
+            actions[f"floor_{name}"] = read(floor_command(name), **options)
+        for label in TURN_LABELS:  # the real turns start again from the page they start from
+            await member.click(pager, label=label)
+            env.bot.floor_turns[label] = Payload(requests[-1].json)
+        env.bot.floors[floor_command("page_turn")] = env.bot.floor_turns[TURN_LABELS[-1]]
+        floor_pager = (await member.slash(channel, floor_command("page_turn"))).response
+        actions["floor_page_turn"] = turner(floor_pager)
+        await _check_floors(env.bot, actions, requests)
+
     settled: dict[str, list[float]] = {name: [] for name in actions}
     answered: dict[str, list[float]] = {name: [] for name in actions}
     # Rounds, not one command after another, so slow drift (SimCord's growing message log,
@@ -211,14 +190,15 @@ async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
     return settled, answered
 
 
-class _StampedRequests(list):
-    """SimCord's log of the bot's REST calls, noting when the latest one arrived."""
-
-    last_at = 0.0
-
-    def append(self, item) -> None:
-        self.last_at = time.perf_counter()
-        super().append(item)
+async def _check_floors(bot: BenchBot, actions: dict, requests: list) -> None:
+    """Each floor sends exactly what its command sent, page buttons renamed."""
+    for read in (*READS, "page_turn"):
+        await actions[f"floor_{read}"]()
+        expected = bot.floors[floor_command(read)]
+        if read == "page_turn":
+            expected = bot.floor_turns[TURN_LABELS[0]]
+        _expect(requests[-1].json == expected.json, (read, requests[-1].json, expected.json))
+    await actions["floor_page_turn"]()  # back on the page the floor's turns start from
 
 
 def _expect(condition, what) -> None:
@@ -227,25 +207,19 @@ def _expect(condition, what) -> None:
 
 
 async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, list[float]]:
-    """The store's own read and write functions on its connections: no Discord, no SimCord."""
-    reader = await db.open_connection(path, read_only=True)
-    writer = await db.open_connection(path, read_only=False)
+    """The store's own methods (its public interface), one call at a time: no Discord, no SimCord."""
+    store = await open_store(path)
     try:
-        people = await reads.people(reader)
-        by_id = {p.id: p for p in people}
-        leike = next(p for p in people if p.slug == PERSON)
+        leike = next(p for p in store.people if p.slug == PERSON)
+        involved = [p.id for p in store.people if p.slug in ("leike", "altman")]
         scope = BENCH_GUILD_ID
 
         def timeline(filters: TimelineFilters, cursor: Cursor | None = None) -> Awaitable[object]:
-            return reads.timeline(
-                reader, by_id, scope, filters, cursor or Cursor(), TIMELINE_PER_PAGE
-            )
+            return store.timeline(scope, filters, cursor or Cursor(), TIMELINE_PER_PAGE)
 
         # The last two pages, as the clicks reach them: the last from the end, the one before
         # it from the last page's first entry (the cursor a "Previous" button carries).
-        last_page = await reads.timeline(
-            reader, by_id, scope, TimelineFilters(), Cursor(from_end=True), TIMELINE_PER_PAGE
-        )
+        last_page = await timeline(TimelineFilters(), Cursor(from_end=True))
         first_of_last = last_page.items[0]
         deep_cursors = [
             Cursor(from_end=True),
@@ -254,30 +228,33 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
         since_until = TimelineFilters(
             since=date.fromisoformat(SINCE), until=date.fromisoformat(UNTIL)
         )
-        involved = [p.id for p in people if p.slug in ("leike", "altman")]
 
         async def page_turn() -> object:
             deep_cursors.reverse()  # back and forth between the last two pages, like the clicks
             return await timeline(TimelineFilters(), deep_cursors[0])
 
         async def addupdate() -> None:
-            await writes.add_entry(
-                writer, by_id, scope, 1, date(2024, 5, 20), "day", "Benchmark",
-                f"Benchmark update {time.perf_counter()}", involved, "https://example.com/bench",
+            await store.add_entry(
+                scope, 1, day=date(2024, 5, 20), precision="day", headline="Benchmark",
+                body=f"Benchmark update {time.perf_counter()}", person_ids=involved,
+                source_url="https://example.com/bench",
             )  # fmt: skip
-            await reads.guild_settings(reader, scope)  # the announcement's updates channel
+            await store.guild_settings(scope)  # the announcement's updates channel
 
         async def autocomplete() -> object:
             # No SQL: people are kept in memory. This is the name matching alone.
-            return people_autocomplete(people, "lei")
+            return people_autocomplete(store.people, "lei")
 
         statements: dict[str, Callable[[], Awaitable[object]]] = {
             "timeline": lambda: timeline(TimelineFilters()),
             "timeline_person": lambda: timeline(TimelineFilters(person_id=leike.id)),
             "timeline_since_until": lambda: timeline(since_until),
+            "search": lambda: store.search(scope, SEARCH, 0, SEARCH_PER_PAGE),
+            "quote": lambda: store.quote_at(scope, leike.id, 0),
+            "entry": lambda: store.entry(scope, ENTRY_ID),
+            "people": lambda: store.people_stats(scope),
+            "about": lambda: store.counts(scope),
             "page_turn": page_turn,
-            "search": lambda: reads.search(reader, scope, SEARCH, 0, SEARCH_PER_PAGE),
-            "quote": lambda: reads.quote_at(reader, by_id, scope, leike.id, 0, None),
             "quote_autocomplete": autocomplete,
             "addupdate": addupdate,
         }
@@ -291,8 +268,7 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
                     samples[name].append(elapsed)
         return samples
     finally:
-        await reader.close()
-        await writer.close()
+        await store.close()
 
 
 async def measure_throughput(path: Path, seconds: float) -> float:
@@ -349,9 +325,17 @@ def peak_rss_mb() -> float:
 async def run(args: argparse.Namespace) -> dict:
     set_settle_poll(args.settle_poll)
     settings = Settings(database_path=args.db)
+    if args.reads_only:
+        commands, answered = await measure_commands(
+            settings, args.guild, args.calls, args.warmup, reads_only=True
+        )
+        return {
+            "commands_ms": {name: percentiles(s) for name, s in commands.items()},
+            "answered_ms": {name: percentiles(s) for name, s in answered.items()},
+        }
     startups = await measure_startup(settings, args.starts)
     rss_ready = peak_rss_mb()  # before SimCord accumulates the benchmark's messages and logs
-    commands, answered = await measure_commands(settings, args.calls, args.warmup)
+    commands, answered = await measure_commands(settings, args.guild, args.calls, args.warmup)
     floor = await measure_sql_floor(args.db, args.floor_calls, args.warmup)
     ops = await measure_throughput(args.db, args.throughput_seconds)
     return {
@@ -370,11 +354,13 @@ async def run(args: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--guild", type=int, default=BENCH_GUILD_ID)
+    parser.add_argument("--reads-only", action="store_true")
     parser.add_argument("--calls", type=int, required=True)
-    parser.add_argument("--floor-calls", type=int, required=True)
+    parser.add_argument("--floor-calls", type=int, default=0)
     parser.add_argument("--warmup", type=int, required=True)
-    parser.add_argument("--starts", type=int, required=True)
-    parser.add_argument("--throughput-seconds", type=float, required=True)
+    parser.add_argument("--starts", type=int, default=0)
+    parser.add_argument("--throughput-seconds", type=float, default=0.0)
     parser.add_argument("--settle-poll", type=float, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()

@@ -40,6 +40,27 @@ async def test_edit_changes_what_readers_see(simcord_env, guild, channel, modera
     assert "edited" in embed.footer.text
 
 
+async def test_edit_shows_at_once_in_a_timeline_page_already_read(
+    simcord_env, channel, moderator, member
+):
+    """Rendered pages are kept by what they show, so a page read before an edit is never
+    shown again after it: not its text, not its people."""
+    entry_id = await post(
+        moderator, channel, text="The **first** wording", headline="Board", date="2024-05-20"
+    )
+    before = await member.slash(channel, "timeline", since="2024-05-20")
+    assert r"The \*\*first\*\* wording" in before.response.embeds[0].description
+
+    await moderator.slash(channel, "editupdate", id=entry_id, text="The **second** wording")
+    after = await member.slash(channel, "timeline", since="2024-05-20")
+    await moderator.slash(channel, "editupdate", id=entry_id, people="altman")
+    people = await member.slash(channel, "timeline", since="2024-05-20")
+
+    assert r"The \*\*second\*\* wording" in after.response.embeds[0].description
+    assert "first" not in after.response.embeds[0].description
+    assert "People: Sam Altman" in people.response.embeds[0].description
+
+
 async def test_edit_needs_a_change_and_validates(simcord_env, channel, moderator):
     entry_id = await post(moderator, channel)
     nothing = await moderator.slash(channel, "editupdate", id=entry_id)

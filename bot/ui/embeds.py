@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import discord
 
 from bot.dates import format_date
@@ -60,6 +62,10 @@ def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
     return embed
 
 
+# Keyed by the whole entry (every field, its people and sources too), so an edit is a new key.
+# A page is the same five blocks for every reader until an entry changes; 1,024 blocks of
+# entries of at most some 2,000 characters each keep the cache within a few megabytes.
+@functools.lru_cache(maxsize=1024)
 def timeline_block(entry: Entry, budget: int) -> str:
     """One entry in at most `budget` characters: date, headline, short body, people, sources."""
     badge = " · *server update*" if not entry.shipped else ""

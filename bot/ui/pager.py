@@ -15,6 +15,7 @@ caps live in each state, and a test builds every pager's longest custom_id.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from abc import ABC, abstractmethod
@@ -45,6 +46,7 @@ TAGS = "fpxnlr"
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+@functools.lru_cache(maxsize=4096)  # a page's buttons repeat its owner, dates and ids
 def b36(number: int) -> str:
     """Numbers in base 36, to keep custom_ids short."""
     text = ""
@@ -141,8 +143,9 @@ class Pager(ABC, Generic[S]):
         if not turns:
             return None
         view = discord.ui.View(timeout=None)
+        encoded = state.encode()
         for turn in turns:
-            where = PageId(self.kind, turn.tag, turn.page, owner, turn.cursor, state.encode())
+            where = PageId(self.kind, turn.tag, turn.page, owner, turn.cursor, encoded)
             view.add_item(PageButton(where.custom_id(), label=turn.label, disabled=turn.disabled))
         return view
 

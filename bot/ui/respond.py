@@ -23,19 +23,31 @@ async def in_time(
 ) -> T:
     """Await `work`; if it runs long, defer first so Discord keeps the interaction open.
 
-    The usual fast path costs nothing extra: no deferral, one response.
+    The usual fast path costs one timer, cancelled: no task beside the work, no deferral, one
+    response. (A timer, not wait(timeout=): test clocks such as SimCord's drive timers.)
     """
-    task = asyncio.ensure_future(work)
-    # A sleep, not wait(timeout=): test clocks (SimCord's advance_time) drive sleeps.
-    timer = asyncio.ensure_future(asyncio.sleep(DEFER_AFTER_S))
-    await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
-    timer.cancel()
-    if not task.done() and not interaction.response.is_done():
-        if interaction.type is discord.InteractionType.component:
-            await interaction.response.defer()  # the message itself is edited afterwards
-        else:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    return await task
+    deferring: list[asyncio.Future[None]] = []
+
+    def defer() -> None:
+        deferring.append(asyncio.ensure_future(_defer(interaction, ephemeral)))
+
+    timer = asyncio.get_running_loop().call_later(DEFER_AFTER_S, defer)
+    try:
+        result = await work
+    finally:
+        timer.cancel()
+        if deferring:  # the answer must come after the deferral, never beside it
+            await deferring[0]
+    return result
+
+
+async def _defer(interaction: discord.Interaction, ephemeral: bool) -> None:
+    if interaction.response.is_done():
+        return
+    if interaction.type is discord.InteractionType.component:
+        await interaction.response.defer()  # the message itself is edited afterwards
+    else:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
 
 
 async def reply(
