@@ -11,10 +11,12 @@ LABELS = {
     "page_turn": "page turn (last pages)",
     "search": "/search",
     "quote": "/quote",
+    "whatsnew": "/whatsnew",
     "quote_autocomplete": "/quote autocomplete",
     "addupdate": "/addupdate",
 }
 READS = ("timeline", "timeline_person", "timeline_since_until", "page_turn", "search", "quote")
+READS += ("whatsnew",)
 LABEL_WIDTH, CELL_WIDTH = 30, 17
 
 

@@ -29,10 +29,10 @@ from bot import create_bot
 from bot.app import StoryBot
 from bot.config import Settings
 from bot.fair_use import FairUse, Limit, RateLimiter
-from bot.models import Cursor, TimelineFilters
-from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
+from bot.models import Cursor, SeenMarks, TimelineFilters
+from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE, WHATS_NEW_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
-from bot.store import Store, db, open_store, reads, writes
+from bot.store import Store, catch_up, db, open_store, reads, writes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_data import BENCH_GUILD_ID
@@ -173,6 +173,12 @@ async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
         result = await member.slash(channel, name, **options)
         _expect(result.response is not None and result.response.embeds, (name, result))
 
+    async def whatsnew() -> None:
+        # Each round's /addupdate is new to the member, unless the page turns read it first.
+        result = await member.slash(channel, "whatsnew")
+        answer = result.response
+        _expect(answer is not None and (answer.embeds or "Nothing new" in answer.content), result)
+
     async def noop_command() -> None:
         _expect((await member.slash(channel, "noop")).response is not None, "noop")
 
@@ -188,6 +194,7 @@ async def _drive(env, calls: int, warmup: int) -> tuple[dict, dict]:
         "page_turn": page_turn,
         "search": lambda: read("search", query=SEARCH),
         "quote": lambda: read("quote", person=PERSON),
+        "whatsnew": whatsnew,
         "quote_autocomplete": lambda: autocomplete("quote", "person", "lei"),
         "addupdate": addupdate,
     }
@@ -267,6 +274,10 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             )  # fmt: skip
             await reads.guild_settings(reader, scope)  # the announcement's updates channel
 
+        # A member who last looked 20 entries and 5 quotes ago.
+        now = (await catch_up.whats_new(reader, by_id, scope, 1, WHATS_NEW_PER_PAGE)).upto
+        missed = (SeenMarks(now.entry_id - 20, now.quote_id - 5, now.text_edit), now)
+
         async def autocomplete() -> object:
             # No SQL: people are kept in memory. This is the name matching alone.
             return people_autocomplete(people, "lei")
@@ -278,6 +289,9 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             "page_turn": page_turn,
             "search": lambda: reads.search(reader, scope, SEARCH, 0, SEARCH_PER_PAGE),
             "quote": lambda: reads.quote_at(reader, by_id, scope, leike.id, 0, None),
+            "whatsnew": lambda: catch_up.whats_new(
+                reader, by_id, scope, 1, WHATS_NEW_PER_PAGE, 0, missed
+            ),
             "quote_autocomplete": autocomplete,
             "addupdate": addupdate,
         }

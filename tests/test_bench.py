@@ -16,6 +16,7 @@ COMMANDS = {
     "page_turn",
     "search",
     "quote",
+    "whatsnew",
     "quote_autocomplete",
     "addupdate",
 }
