@@ -14,6 +14,7 @@ LABELS = {
     "entry": "/entry",
     "people": "/people",
     "about": "/about",
+    "whatsnew": "/whatsnew",
     "quote_autocomplete": "/quote autocomplete",
     "addupdate": "/addupdate",
 }

@@ -27,8 +27,8 @@ import simcord
 
 from bot import create_bot
 from bot.config import Settings
-from bot.models import Cursor, TimelineFilters
-from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
+from bot.models import Cursor, SeenMarks, TimelineFilters
+from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE, WHATS_NEW_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
 from bot.store import open_store
 
@@ -135,6 +135,12 @@ async def _drive(
 
         return run
 
+    async def whatsnew() -> None:
+        # Each round's /addupdate is new to the member, unless the page turns read it first.
+        result = await member.slash(channel, "whatsnew")
+        answer = result.response
+        _expect(answer is not None and (answer.embeds or "Nothing new" in answer.content), result)
+
     async def noop_command() -> None:
         _expect((await member.slash(channel, "noop")).response is not None, "noop")
 
@@ -150,6 +156,7 @@ async def _drive(
     actions: dict[str, Callable[[], Awaitable[None]]] = {
         "noop": noop_command,
         "noop_autocomplete": autocomplete("noopac", "value", "x"),
+        "whatsnew": whatsnew,
     }
     for name, (command, options) in READS.items():
         actions[name] = read(command, **options)
@@ -241,6 +248,10 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             )  # fmt: skip
             await store.guild_settings(scope)  # the announcement's updates channel
 
+        # A member who last looked 20 entries and 5 quotes ago.
+        now = (await store.whats_new(scope, 1, WHATS_NEW_PER_PAGE)).upto
+        missed = (SeenMarks(now.entry_id - 20, now.quote_id - 5, now.text_edit), now)
+
         async def autocomplete() -> object:
             # No SQL: people are kept in memory. This is the name matching alone.
             return people_autocomplete(store.people, "lei")
@@ -255,6 +266,7 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             "people": lambda: store.people_stats(scope),
             "about": lambda: store.counts(scope),
             "page_turn": page_turn,
+            "whatsnew": lambda: store.whats_new(scope, 1, WHATS_NEW_PER_PAGE, 0, missed),
             "quote_autocomplete": autocomplete,
             "addupdate": addupdate,
         }

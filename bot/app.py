@@ -15,6 +15,7 @@ from bot.fair_use import FairUse
 from bot.lifecycle import InFlight
 from bot.store import Store, open_store
 from bot.story import load_story
+from bot.ui.catch_up import WhatsNewButton
 from bot.ui.follow import FollowButton
 from bot.ui.pager import PageButton, Pagers
 from bot.ui.respond import report_error
@@ -66,7 +67,8 @@ class StoryBot(commands.Bot):
             self._store = await open_store(
                 self.settings.database_path, self.story, readers=self.settings.database_readers
             )
-        self.add_dynamic_items(PageButton, FollowButton)  # buttons that outlive a restart
+        # Buttons that outlive a restart.
+        self.add_dynamic_items(PageButton, FollowButton, WhatsNewButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.synced_at_start = await self.sync_commands()

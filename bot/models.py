@@ -68,6 +68,7 @@ class Entry:
     removed_at: str | None = None
     provenance: str = ""  # where the text comes from, e.g. "from the article"; shown as a footnote
     from_message: MessageRef | None = None  # added with "Add to timeline": links back to it
+    text_edited_at: str | None = None  # when its headline or body last changed (not its date)
 
     @property
     def shipped(self) -> bool:
@@ -143,6 +144,41 @@ class SearchHit:
     date: date
     title: str  # headline, or the speaker's name
     snippet: str  # text with matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+
+
+@dataclass(frozen=True)
+class SeenMarks:
+    """How far a member has caught up in a guild: the newest entry and quote ids there were,
+    and the newest text edit (a number that grows with every change of a headline or body)."""
+
+    entry_id: int = 0
+    quote_id: int = 0
+    text_edit: int = 0
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """Something added to a guild's story between two marks: an entry, a quote, or an entry
+    seen before whose text changed (`edited`)."""
+
+    at: str  # when it was added, or its text changed (ISO, UTC)
+    entry: Entry | None = None
+    quote: Quote | None = None
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class WhatsNew:
+    """A member's first page of what is new since `since` (their marks) up to `upto` (now)."""
+
+    page: Page[NewItem]
+    since: SeenMarks
+    upto: SeenMarks
+    last_seen_at: str | None  # when they last looked (ISO, UTC); None: never
+
+    @property
+    def first_look(self) -> bool:
+        return self.last_seen_at is None
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,22 @@ page of it is rendered. The commands that open them are in reader.py and moderat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import astuple, dataclass
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 import discord
 
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.dates import format_date
-from bot.models import Cursor, Page, TimelineFilters
+from bot.models import Cursor, Entry, Page, SeenMarks, TimelineFilters
+from bot.options import check_can_embed
 from bot.store import Store
 from bot.ui import embeds
+from bot.ui.catch_up import WHATS_NEW_KIND, nothing_new, whats_new_embed
 from bot.ui.moderation import history_embed
 from bot.ui.navigation import by_key, by_number, one_by_one
 from bot.ui.pager import (
@@ -26,10 +31,14 @@ from bot.ui.pager import (
     parse_b36,
     parse_decimal,
 )
+from bot.ui.respond import in_time, reply
 from bot.ui.text import escape, fit_plain
+
+log = logging.getLogger(__name__)
 
 TIMELINE_PER_PAGE = 5
 SEARCH_PER_PAGE = 5
+WHATS_NEW_PER_PAGE = 5
 HISTORY_PER_PAGE = 8
 
 # People come from the story file and are kept in memory (a few dozen): three base-36 digits.
@@ -107,20 +116,48 @@ def describe_filters(store: Store, filters: TimelineFilters) -> str:
 
 
 class TimelinePager(Pager[TimelineState]):
+    """/timeline in date order; reading its newest page counts as catching up (/whatsnew)."""
+
     kind = "t"
     State = TimelineState
     navigation = by_key
+    newest_first: ClassVar[bool] = False
 
     async def render(
         self, interaction: discord.Interaction, state: TimelineState, page: int, cursor: Cursor
     ) -> Rendered:
         store = interaction.client.store
         found = await store.timeline(
-            interaction.guild_id, state.filters, cursor, TIMELINE_PER_PAGE, page
+            interaction.guild_id,
+            state.filters,
+            cursor,
+            TIMELINE_PER_PAGE,
+            page,
+            newest_first=self.newest_first,
         )
-        return Rendered(
-            embeds.timeline_embed(found, escape(describe_filters(store, state.filters))), found
-        )
+        filters = escape(describe_filters(store, state.filters))
+        embed = embeds.timeline_embed(found, filters, newest_first=self.newest_first)
+        return Rendered(embed, found, self.caught_up(interaction, state, found))
+
+    def caught_up(
+        self, interaction: discord.Interaction, state: TimelineState, found: Page[Entry]
+    ) -> Callable[[], Awaitable[None]] | None:
+        """Moving the member's /whatsnew marks on, when this page is the whole timeline's
+        newest (with filters, the events they didn't see are not new to them yet)."""
+        newest_page = not found.has_previous if self.newest_first else not found.has_next
+        whole = state == TimelineState()
+        if interaction.guild_id is None or not whole or not newest_page or not found.items:
+            return None
+        newest = max(entry.id for entry in found.items)
+        store = interaction.client.store
+        return partial(store.mark_entries_seen, interaction.guild_id, interaction.user.id, newest)
+
+
+class NewestTimelinePager(TimelinePager):
+    """/timeline order:newest: the same entries and filters, the latest first."""
+
+    kind = "n"
+    newest_first = True
 
 
 # /quote
@@ -244,3 +281,77 @@ class HistoryPager(Pager[HistoryState]):
             interaction.guild_id, state.target_id, page, HISTORY_PER_PAGE
         )
         return Rendered(history_embed(found, state.target_id), found)
+
+
+# /whatsnew
+
+
+@dataclass(frozen=True)
+class WhatsNewState:
+    """/whatsnew's window, fixed when the member asked, so later pages show the same items:
+    their marks then and the newest then, as six base-36 numbers joined by "."."""
+
+    since: SeenMarks
+    upto: SeenMarks
+
+    def __post_init__(self) -> None:
+        if not all(0 <= n <= ID_MAX for n in self.numbers()):
+            raise ValueError("a mark out of range")
+
+    def numbers(self) -> tuple[int, ...]:
+        return (*astuple(self.since), *astuple(self.upto))
+
+    def encode(self) -> str:
+        return ".".join(b36(n) for n in self.numbers())
+
+    @classmethod
+    def decode(cls, text: str) -> WhatsNewState:
+        parts = text.split(".")
+        if len(parts) != 6:
+            raise ValueError("not a what's-new state")
+        numbers = [parse_b36(part, ID_MAX) for part in parts]
+        return cls(SeenMarks(*numbers[:3]), SeenMarks(*numbers[3:]))
+
+
+class WhatsNewPager(Pager[WhatsNewState]):
+    """What was added since the member last looked; answers /whatsnew and the announcements'
+    What's new for me button (bot.ui.catch_up), then moves the member's marks on."""
+
+    kind = WHATS_NEW_KIND
+    State = WhatsNewState
+    navigation = by_number
+
+    async def answer(self, interaction: discord.Interaction, *, ephemeral: bool) -> None:
+        check_can_embed(interaction)
+        store = interaction.client.store
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        work = store.whats_new(guild_id, user_id, WHATS_NEW_PER_PAGE)
+        found = await in_time(interaction, work, ephemeral=ephemeral)
+        if found.page.items:
+            embed = whats_new_embed(
+                found.page, first_look=found.first_look, seen_at=found.last_seen_at
+            )
+            state = WhatsNewState(found.since, found.upto)
+            await self.send_first(
+                interaction, state, Rendered(embed, found.page), ephemeral=ephemeral
+            )
+        else:
+            await reply(interaction, content=nothing_new(found.last_seen_at), ephemeral=ephemeral)
+        # Only once the answer is shown: if it never arrives, the items stay new.
+        try:
+            await store.mark_seen(guild_id, user_id, found.upto)
+        except Exception:
+            log.exception("Recording what member %s has seen failed", user_id)
+
+    async def render(
+        self, interaction: discord.Interaction, state: WhatsNewState, page: int, cursor: Cursor
+    ) -> Rendered:
+        found = await interaction.client.store.whats_new(
+            interaction.guild_id,
+            interaction.user.id,
+            WHATS_NEW_PER_PAGE,
+            page,
+            (state.since, state.upto),
+        )
+        embed = whats_new_embed(found.page, first_look=False, seen_at=None)
+        return Rendered(embed, found.page)

@@ -64,6 +64,8 @@ async def test_fast_commands_answer_without_deferring(channel, member):
     [
         ("timeline", {}),
         ("timeline", {"private": True}),
+        ("timeline", {"order": "newest"}),
+        ("whatsnew", {"private": True}),
         ("quote", {"person": "leike"}),
         ("people", {}),
         ("search", {"query": "compute"}),

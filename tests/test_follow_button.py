@@ -8,6 +8,7 @@ import pytest
 from helpers import handled_errors
 
 from bot.fair_use import FOLLOWS_PER_MEMBER
+from bot.ui.catch_up import WHATS_NEW_LABEL
 from bot.ui.follow import FOLLOW_LABEL
 
 FOLLOWED = "You'll be pinged for updates in {news}."
@@ -81,12 +82,15 @@ async def test_the_announcement_where_it_was_posted_carries_the_button_without_a
     assert has_role(simcord_env, guild, member, followers)
 
 
-async def test_no_button_without_an_updates_role(simcord_env, channel, news, admin, moderator):
+async def test_no_follow_button_without_an_updates_role(
+    simcord_env, channel, news, admin, moderator
+):
     await admin.slash(channel, "config", **{"updates-channel": news})
     await moderator.slash(channel, "addupdate", text="Leike joins Anthropic")
 
     for message in (news.last_message, channel.last_message):
-        assert message.embeds and message.components == []
+        labels = [button.label for row in message.components for button in row.children]
+        assert message.embeds and labels == [WHATS_NEW_LABEL]
 
 
 async def test_it_works_after_a_restart(

@@ -57,7 +57,7 @@ async def test_edit_shows_at_once_in_a_timeline_page_already_read(
     people = await member.slash(channel, "timeline", since="2024-05-20")
 
     assert r"The \*\*second\*\* wording" in after.response.embeds[0].description
-    assert "first" not in after.response.embeds[0].description
+    assert "first*" not in after.response.embeds[0].description  # the old wording is gone
     assert "People: Sam Altman" in people.response.embeds[0].description
 
 

@@ -10,13 +10,14 @@ import discord
 import pytest
 from helpers import handled_errors
 
-from bot.models import Cursor, Entry, Page
+from bot.models import Cursor, Entry, Page, SeenMarks
 from bot.pagers import (
     PERSON_ID_MAX,
     HistoryState,
     QuoteState,
     SearchState,
     TimelineState,
+    WhatsNewState,
 )
 from bot.ui import limits
 from bot.ui.pager import (
@@ -38,8 +39,14 @@ LONGEST_DAY = date.max  # the most base-36 digits a day can take
 
 def longest_states() -> dict[str, object]:
     """The state of each pager with its longest value in every field."""
+    longest_timeline = TimelineState(
+        PERSON_ID_MAX, LONGEST_DAY, LONGEST_DAY, "w" * TimelineState.SEARCH_MAX
+    )
+    marks = SeenMarks(ID_MAX, ID_MAX, ID_MAX)
     return {
-        "t": TimelineState(PERSON_ID_MAX, LONGEST_DAY, LONGEST_DAY, "w" * TimelineState.SEARCH_MAX),
+        "t": longest_timeline,
+        "n": longest_timeline,  # newest first: the same state, another kind
+        "w": WhatsNewState(marks, marks),
         "q": QuoteState(PERSON_ID_MAX, "w" * QuoteState.SEARCH_MAX),
         "s": SearchState("w" * SearchState.QUERY_MAX),
         "h": HistoryState(ID_MAX),
@@ -69,10 +76,11 @@ async def test_every_pagers_longest_custom_id_fits(simcord_env):
             assert (where.kind, where.owner) == (pager.kind, OWNER_MAX)
             assert where.page <= PAGE_MAX
             assert pager.State.decode(where.state) == state
-    # The timeline's previous and next buttons carry the longest cursors there are.
-    cursors = [PageId.parse(custom_id).cursor for custom_id in ids["t"]]
-    assert Cursor(before=(LONGEST_DAY, ID_MAX)) in cursors
-    assert Cursor(after=(LONGEST_DAY, ID_MAX)) in cursors
+    # The timelines' previous and next buttons carry the longest cursors there are.
+    for kind in ("t", "n"):
+        cursors = [PageId.parse(custom_id).cursor for custom_id in ids[kind]]
+        assert Cursor(before=(LONGEST_DAY, ID_MAX)) in cursors
+        assert Cursor(after=(LONGEST_DAY, ID_MAX)) in cursors
 
 
 @pytest.mark.parametrize(
@@ -85,6 +93,8 @@ async def test_every_pagers_longest_custom_id_fits(simcord_env):
         lambda: SearchState("w" * (SearchState.QUERY_MAX + 1)),
         lambda: SearchState(""),
         lambda: HistoryState(ID_MAX + 1),
+        lambda: WhatsNewState(SeenMarks(), SeenMarks(text_edit=ID_MAX + 1)),
+        lambda: WhatsNewState(SeenMarks(entry_id=-1), SeenMarks()),
     ],
 )
 def test_states_refuse_anything_longer(build):

@@ -5,8 +5,10 @@ with a trace callback, and each statement they send is explained with EXPLAIN QU
 
 What the check accepts, and why:
 - SEARCH lines (an index or primary-key lookup) of any table.
-- SCAN of a CTE or subquery (`page`, `keys`, `pick`, `total`, `(subquery-N)`, `CONSTANT ROW`):
-  rows already found by an index, a page or a handful of links, or the one row of a total.
+- SCAN of a CTE or subquery (`page`, `keys`, `pick`, `total`, `marks`, `member`,
+  `(subquery-N)`, `CONSTANT ROW`): rows already found by an index, a page or a handful of
+  links, or the one row of a total or of a member's /whatsnew marks.
+- SCAN of `text_edits`: one row, the counter that numbers text edits.
 - SCAN of an FTS5 table through its MATCH constraint (plan text `VIRTUAL TABLE INDEX n:M...`,
   or on old SQLite an odd idxNum): that walks the full-text index for the query's terms only.
 - SCAN of `people`: shipped-only, about ten rows, and every row is part of /people's answer.
@@ -31,8 +33,8 @@ import aiosqlite
 import pytest
 
 from bot.config import DEFAULT_STORY_PATH
-from bot.models import Cursor, TimelineFilters
-from bot.store import db, reads, seeding, writes
+from bot.models import Cursor, EntryChanges, SeenMarks, TimelineFilters
+from bot.store import catch_up, db, reads, seeding, writes
 from bot.story import load_story
 
 GUILDS = (111111111111111111, 222222222222222222, 333333333333333333)
@@ -40,7 +42,8 @@ GUILD = GUILDS[0]
 
 _FTS_SCAN = re.compile(r"SCAN (\w+_fts) VIRTUAL TABLE INDEX (\d+):(\S*)")
 _HARMLESS_SCAN = re.compile(
-    r"SCAN (\(subquery-\d+\)|page|keys|pick|total|CONSTANT ROW)( LEFT-JOIN)?$"
+    r"SCAN (\(subquery-\d+\)|page|keys|pick|total|marks|member|text_edits|CONSTANT ROW)"
+    r"( LEFT-JOIN)?$"
 )
 _PEOPLE_SCAN = re.compile(r"SCAN (p|people)( USING COVERING INDEX \w+)?$")
 
@@ -116,6 +119,9 @@ async def fill(conn: aiosqlite.Connection, people: dict) -> None:
         )
         if n % 7 == 0:
             await writes.set_entry_removed(conn, people, guild, 1, added.entry.id, True)
+        elif n % 5 == 0:
+            changes = EntryChanges(body=f"Body {n}, corrected.")
+            await writes.edit_entry(conn, people, guild, 1, added.entry.id, changes)
 
 
 async def build(path: Path, analyzed: bool) -> None:
@@ -163,6 +169,19 @@ CASES: dict[str, Callable[[Database], Awaitable[object]]] = {
     "timeline, last page": lambda d: reads.timeline(
         d.conn, d.people, GUILD, TimelineFilters(), Cursor(from_end=True), 10
     ),
+    "timeline, newest first": lambda d: reads.timeline(
+        d.conn, d.people, GUILD, TimelineFilters(), Cursor(), 10, 0, True
+    ),
+    "timeline, newest first, a later page": lambda d: reads.timeline(
+        d.conn,
+        d.people,
+        GUILD,
+        TimelineFilters(),
+        Cursor(after=(date(2024, 5, 17), 5)),
+        10,
+        3,
+        True,
+    ),
     "timeline by person": lambda d: reads.timeline(
         d.conn, d.people, GUILD, TimelineFilters(person_id=min(d.people)), Cursor(), 10
     ),
@@ -200,6 +219,10 @@ CASES: dict[str, Callable[[Database], Awaitable[object]]] = {
     "history": lambda d: reads.history(d.conn, GUILD, None, 0, 10),
     "history of one item": lambda d: reads.history(d.conn, GUILD, 5, 0, 10),
     "guild settings": lambda d: reads.guild_settings(d.conn, GUILD),
+    "what's new": lambda d: catch_up.whats_new(d.conn, d.people, GUILD, 7, 5),
+    "what's new, a later page": lambda d: catch_up.whats_new(
+        d.conn, d.people, GUILD, 7, 5, 2, (SeenMarks(20, 20, 3), SeenMarks(10**6, 10**6, 10**6))
+    ),
 }
 
 
@@ -240,6 +263,10 @@ async def test_reads_use_indexes(database, case):
         ("search", r"SCAN entries_fts VIRTUAL TABLE"),
         ("search", r"SCAN quotes_fts VIRTUAL TABLE"),
         ("entry by id", r"SEARCH entries USING INTEGER PRIMARY KEY"),
+        ("what's new", r"SEARCH entries USING INDEX entries_by_scope \(scope=\? AND id>\? AND"),
+        ("what's new", r"SEARCH quotes USING INDEX quotes_by_scope \(scope=\? AND id>\? AND"),
+        ("what's new", r"SEARCH entries USING INDEX entries_text_edits \(scope=\? AND text_edit>"),
+        ("what's new", r"SEARCH seen_marks USING PRIMARY KEY \(guild_id=\? AND user_id=\?\)"),
     ],
 )
 async def test_main_tables_are_reached_through_the_expected_index(database, case, expected):

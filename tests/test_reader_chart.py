@@ -140,7 +140,7 @@ async def test_show_as_list_gives_the_same_events_as_text(channel, member, other
     typed = (await member.slash(channel, "timeline", person="altman")).response.embeds[0]
     assert embed.title == typed.title and embed.title.startswith("Timeline · ")
     assert embed.description == typed.description
-    assert embed.description.startswith("Showing events with Sam Altman.")
+    assert embed.description.startswith("Showing events with Sam Altman, oldest first.")
 
 
 async def test_private_sends_the_picture_only_to_the_member(channel, member):

@@ -236,6 +236,8 @@ async def test_about_says_what_where_from_version_and_how_to_add(channel, member
     assert fields["People"] == str(sum(p.kind == "person" for p in story.people))
     assert "LessWrong" in fields["Where the data comes from"]
     assert "`/addupdate`" in fields["Adding updates"]
+    assert "`/timeline order:newest`" in fields["Catching up"]
+    assert "`/whatsnew`" in fields["Catching up"]
     assert __version__ in embed.footer.text
 
 

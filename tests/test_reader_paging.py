@@ -113,7 +113,7 @@ async def test_buttons_keep_working_after_a_restart(
     await member.click(result.response, label="Next ›")
     embed = result.response.embeds[0]
     # The filters travel in the buttons, so page 2 is page 2 of the same question.
-    assert embed.description.startswith("Showing from 17 May 2024.")
+    assert embed.description.startswith("Showing from 17 May 2024, oldest first.")
     later = sorted(n for n, e in enumerate(story.entries, 1) if e.date >= date(2024, 5, 17))
     assert ids_on(result.response) == later[TIMELINE_PER_PAGE : 2 * TIMELINE_PER_PAGE]
 

@@ -94,7 +94,7 @@ async def test_each_date_form(channel, member, story, option, text, keep, header
     want = expected(story, keep)
     embed = result.response.embeds[0]
     assert embed.title == f"Timeline · {entries_word(len(want))}"
-    assert embed.description.startswith(f"Showing {header}.")
+    assert embed.description.startswith(f"Showing {header}, oldest first.")
     pages = await read_all_pages(member, result)
     assert [item for page in pages for item in shown(page)] == want
 
@@ -138,7 +138,7 @@ async def test_person_filter_matches_names_like_quote_does(channel, member, stor
     want = expected(story, lambda e: "leike" in e.people)
     embed = result.response.embeds[0]
     assert embed.title == f"Timeline · {entries_word(len(want))}"
-    assert embed.description.startswith("Showing events with Jan Leike.")
+    assert embed.description.startswith("Showing events with Jan Leike, oldest first.")
     assert shown(embed) == want[:TIMELINE_PER_PAGE]
 
 
@@ -158,7 +158,7 @@ async def test_search_filter(channel, member, story):
     assert want
     embed = result.response.embeds[0]
     assert embed.title == f"Timeline · {entries_word(len(want))}"
-    assert embed.description.startswith("Showing mentioning “Equity”.")
+    assert embed.description.startswith("Showing mentioning “Equity”, oldest first.")
     pages = await read_all_pages(member, result)
     assert [item for page in pages for item in shown(page)] == want
 
@@ -179,7 +179,7 @@ async def test_all_filters_together_are_named(channel, member, story):
     embed = result.response.embeds[0]
     assert embed.title == f"Timeline · {entries_word(len(want))}"
     assert embed.description.startswith(
-        "Showing events with Sam Altman, from 18 May 2024, up to 31 May 2024, mentioning “equity”."
+        "Showing events with Sam Altman, from 18 May 2024, up to 31 May 2024, mentioning “equity”, oldest first."
     )
     assert shown(embed) == want
 

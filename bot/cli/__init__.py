@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from bot.cli.db import guild_id, run_db
+from bot.cli.db import days, guild_id, run_db
 from bot.config import ConfigError, Settings
 from bot.demo import add_arguments as add_demo_arguments
 from bot.exit_codes import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, CliError
@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--update", action="store_true", help="also rewrite shipped items that changed in the file"
     )
+    prune = database.add_parser(
+        "prune-seen", help="forget /whatsnew marks of members who have not looked for DAYS days"
+    )
+    prune.add_argument("--older-than", type=days, required=True, metavar="DAYS")
     return parser
 
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot.config import Settings
 from bot.exit_codes import EXIT_FAILURE, EXIT_OK, CliError
@@ -18,14 +19,16 @@ from bot.store import Store, open_store
 from bot.store.db import verify as verify_database
 from bot.story import Story, load_story
 
-# Actions that write: they check the file for damage first, as the bot does at start.
-WRITING_ACTIONS = ("init", "import", "seed")
+# Actions that may create the database; and those that write, which check the file for
+# damage first, as the bot does at start.
+CREATING_ACTIONS = ("init", "import", "seed")
+WRITING_ACTIONS = (*CREATING_ACTIONS, "prune-seen")
 EXPORT_PAGE = 500  # entries read per store call while collecting an export
 
 
 async def run_db(settings: Settings, args: argparse.Namespace) -> int:
     path, action = settings.database_path, args.db_command
-    if action not in WRITING_ACTIONS and not path.exists():
+    if action not in CREATING_ACTIONS and not path.exists():
         raise CliError(f"no database at {path} (create it with: python -m bot db init)")
     # The story first: a broken file is refused before the database is touched.
     story = load_story(settings.story_path) if action in ("init", "seed", "export") else None
@@ -114,6 +117,16 @@ async def seed(store: Store, settings: Settings, story: Story | None, args) -> i
     return EXIT_OK
 
 
+async def prune_seen(store: Store, settings: Settings, story: Story | None, args) -> int:
+    # The bot has no members intent, so it cannot tell who left a server: age is the measure.
+    removed = await store.prune_seen(timedelta(days=args.older_than))
+    print(
+        f"forgot the /whatsnew marks of {removed} member{'' if removed == 1 else 's'} "
+        f"who had not looked for {args.older_than} days"
+    )
+    return EXIT_OK
+
+
 Action = Callable[[Store, Settings, "Story | None", argparse.Namespace], Awaitable[int]]
 ACTIONS: dict[str, Action] = {
     "init": check,  # open_store created, migrated and seeded it; then report as check does
@@ -122,7 +135,15 @@ ACTIONS: dict[str, Action] = {
     "import": import_,
     "backup": backup,
     "seed": seed,
+    "prune-seen": prune_seen,
 }
+
+
+def days(text: str) -> int:
+    """A number of days as typed after --older-than: 1 or more."""
+    if not text.isdigit() or not 1 <= int(text) <= 36500:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to 36500")
+    return int(text)
 
 
 def guild_id(text: str) -> int:

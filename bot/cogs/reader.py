@@ -1,4 +1,4 @@
-"""What every member uses: /timeline, /quote, /people, /search, /entry, /about."""
+"""What every member uses: /timeline, /whatsnew, /quote, /people, /search, /entry, /about."""
 
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ from bot.errors import UserError
 from bot.models import Cursor
 from bot.options import ItemId, check_can_embed, person_choices, resolve_person
 from bot.pagers import (
+    NewestTimelinePager,
     QuotePager,
     QuoteState,
     SearchPager,
     SearchState,
     TimelinePager,
     TimelineState,
+    WhatsNewPager,
     describe_filters,
 )
 from bot.timeline_chart import ShowListButton, TimelineCharts
 from bot.ui import embeds
+from bot.ui.pager import Pager
 from bot.ui.respond import in_time, reply
 from bot.ui.text import escape, fit_markdown
 from bot.validate import date_option
@@ -37,17 +40,23 @@ class Reader(commands.Cog):
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
         self.timelines = TimelinePager()
+        self.newest_first = NewestTimelinePager()  # /timeline order:newest
+        self.whats_new = WhatsNewPager()
         self.quotes = QuotePager()
         self.searches = SearchPager()
         self.charts = TimelineCharts()  # /timeline view:chart
         bot.add_dynamic_items(ShowListButton)
 
+    @property
+    def pagers(self) -> tuple[Pager, ...]:
+        return (self.timelines, self.newest_first, self.whats_new, self.quotes, self.searches)
+
     async def cog_load(self) -> None:
-        for pager in (self.timelines, self.quotes, self.searches):
+        for pager in self.pagers:
             self.bot.pagers.add(pager)
 
     async def cog_unload(self) -> None:
-        for pager in (self.timelines, self.quotes, self.searches):
+        for pager in self.pagers:
             self.bot.pagers.remove(pager.kind)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -72,6 +81,7 @@ class Reader(commands.Cog):
         search="Only events mentioning these words",
         private="Show the timeline only to you",
         view="A list, five events a page (the default), or one picture of them all",
+        order="Oldest first (the default), or newest first: the latest news on the first page",
     )
     @app_commands.autocomplete(person=person_autocomplete)
     async def timeline(
@@ -83,6 +93,7 @@ class Reader(commands.Cog):
         search: app_commands.Range[str, 1, TimelineState.SEARCH_MAX] | None = None,
         private: bool = False,
         view: Literal["list", "chart"] = "list",
+        order: Literal["oldest", "newest"] = "oldest",
     ) -> None:
         check_can_embed(interaction)
         who = resolve_person(self.store, person) if person is not None else None
@@ -98,15 +109,22 @@ class Reader(commands.Cog):
             interaction, self.store, state, ephemeral=private
         ):
             return
+        pager = self.newest_first if order == "newest" else self.timelines
         rendered = await in_time(
-            interaction,
-            self.timelines.render(interaction, state, 0, Cursor()),
-            ephemeral=private,
+            interaction, pager.render(interaction, state, 0, Cursor()), ephemeral=private
         )
         if rendered.page.total == 0:
             filters = escape(describe_filters(self.store, state.filters))
             raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
-        await self.timelines.send_first(interaction, state, rendered, ephemeral=private)
+        await pager.send_first(interaction, state, rendered, ephemeral=private)
+
+    # /whatsnew
+
+    @app_commands.command(description="What was added to this server's story since you last looked")
+    @app_commands.describe(private="Show the answer only to you (the default)")
+    @app_commands.guild_only()
+    async def whatsnew(self, interaction: discord.Interaction, private: bool = True) -> None:
+        await self.whats_new.answer(interaction, ephemeral=private)
 
     # /quote
 

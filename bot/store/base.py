@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.models import (
@@ -29,8 +29,10 @@ from bot.models import (
     Quote,
     SearchHit,
     SeedResult,
+    SeenMarks,
     SettingsChanges,
     TimelineFilters,
+    WhatsNew,
 )
 from bot.story import Story
 
@@ -85,8 +87,11 @@ class Store(ABC):
         cursor: Cursor,
         per_page: int,
         page: int = 0,
+        *,
+        newest_first: bool = False,
     ) -> Page[Entry]:
-        """A page of entries starting at `cursor`; `page` is the caller's page number for it."""
+        """A page of entries starting at `cursor`; `page` is the caller's page number for it.
+        Newest first: the same pages in the other order (cursor and flags as shown)."""
 
     @abstractmethod
     async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:
@@ -129,6 +134,33 @@ class Store(ABC):
     @abstractmethod
     async def all_quotes(self, guild_id: int | None) -> list[Quote]:
         """Every quote this guild can read, in date order (exports)."""
+
+    # What's new: per member and guild, never shown to anyone else.
+
+    @abstractmethod
+    async def whats_new(
+        self,
+        guild_id: int,
+        user_id: int,
+        per_page: int,
+        page: int = 0,
+        window: tuple[SeenMarks, SeenMarks] | None = None,
+    ) -> WhatsNew:
+        """What was added to the guild's story (and entries whose text changed) since the
+        member's marks, up to the newest now, newest first; or within `window` (page turns)."""
+
+    @abstractmethod
+    async def mark_seen(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
+        """The member has seen what is new up to `marks` (marks never go back)."""
+
+    @abstractmethod
+    async def mark_entries_seen(self, guild_id: int, user_id: int, entry_id: int) -> None:
+        """The member read the timeline's newest page, up to `entry_id`; only moves the marks
+        of a member who has used /whatsnew."""
+
+    @abstractmethod
+    async def prune_seen(self, older_than: timedelta) -> int:
+        """Forget the marks of members who have not looked for `older_than`; how many."""
 
     # Writes: each one transaction with its audit row.
 

@@ -130,8 +130,10 @@ async def timeline(
     cursor: Cursor,
     per_page: int,
     page: int = 0,
+    newest_first: bool = False,
 ) -> Page[Entry]:
-    """One page of the timeline in (date, id) order, found from `cursor` by index (keyset).
+    """One page of the timeline in (date, id) order, or newest first, found from `cursor` by
+    index (keyset). The cursor, the pages and the flags are in the order shown.
 
     Pages line up with counting from the start (the last page holds the remainder) whenever
     the total is exact. A cursor that finds nothing (entries were removed) falls back to the
@@ -142,9 +144,10 @@ async def timeline(
         return Page((), 0, 0, per_page)
     forward = cursor.before is None and not cursor.from_end
     anchor = cursor.after if forward else cursor.before
+    ascending = forward != newest_first  # the order the index is read in
     total_sql, cap = _timeline_total(part, scope, filters)
-    keys_sql, params = _merge_slices(part, scope, anchor, forward, per_page + 1)
-    order = "ASC" if forward else "DESC"
+    keys_sql, params = _merge_slices(part, scope, anchor, ascending, per_page + 1)
+    order = "ASC" if ascending else "DESC"
     found = await conn.execute_fetchall(
         _with_total(
             total_sql,
@@ -158,7 +161,9 @@ async def timeline(
     keys = [row for row in found if row["id"] is not None]
     if not keys and anchor is not None:
         fallback = Cursor(from_end=True) if forward else Cursor()
-        return await timeline(conn, people_by_id, scope, filters, fallback, per_page, page)
+        return await timeline(
+            conn, people_by_id, scope, filters, fallback, per_page, page, newest_first
+        )
     size = per_page
     if cursor.from_end and exact and total % per_page:
         size = total % per_page  # the last page holds the remainder
@@ -201,19 +206,19 @@ def _timeline_slice(filters: TimelineFilters) -> _Slice | None:
 
 
 def _merge_slices(
-    part: _Slice, scope: int, anchor: tuple[date, int] | None, forward: bool, limit: int
+    part: _Slice, scope: int, anchor: tuple[date, int] | None, ascending: bool, limit: int
 ) -> tuple[str, dict]:
-    """SQL for up to `limit` (date, id) keys past `anchor`, merged from the shipped and the
-    guild's slices, with its parameters.
+    """SQL for up to `limit` (date, id) keys past `anchor` (later ones when `ascending`, else
+    earlier), merged from the shipped and the guild's slices, with its parameters.
 
     Each slice is read in index order and stops at `limit`, so the cost depends on the page
     size, not on how many entries there are.
     """
-    order = "ASC" if forward else "DESC"
+    order = "ASC" if ascending else "DESC"
     params = {**part.params, **_scope_params(scope), "limit": limit}
     keyset = ""
     if anchor is not None:
-        keyset = f" AND (date, {part.id_column}) {'>' if forward else '<'} (:key_date, :key_id)"
+        keyset = f" AND (date, {part.id_column}) {'>' if ascending else '<'} (:key_date, :key_id)"
         params["key_date"], params["key_id"] = anchor[0].isoformat(), anchor[1]
     slices = [
         f"SELECT * FROM ({part.sql(':' + name, keyset)} ORDER BY date {order}, {part.id_column} {order} LIMIT :limit)"

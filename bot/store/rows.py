@@ -39,6 +39,7 @@ def entry(row: sqlite3.Row, people: dict[int, Person]) -> Entry:
         edited_at=row["edited_at"],
         removed_at=row["removed_at"],
         provenance=row["provenance"],
+        text_edited_at=row["text_edited_at"],
         from_message=(
             MessageRef(row["from_channel_id"], row["from_message_id"])
             if row["from_message_id"] is not None

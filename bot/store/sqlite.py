@@ -15,6 +15,8 @@ What a command costs in hops (one statement sent to a connection's thread and an
   read for the announcement's settings.
 - /addquote: 4 to 6. /removeupdate: a read, then 5. Undo, /removequote, /config with
   options: 5. /editupdate: a read, then 6 (one field) to 12 (text, source and people).
+- /whatsnew: one read, then (after the answer) one statement on the writer for the member's
+  marks. The timeline's newest page adds that statement too, after the page is shown.
 - Opening: the migration on a plain sqlite3 connection (in a worker thread), two hops per
   connection, then two (the seeded story's hash, the people) when the story is unchanged.
 """
@@ -25,7 +27,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -45,10 +47,12 @@ from bot.models import (
     Quote,
     SearchHit,
     SeedResult,
+    SeenMarks,
     SettingsChanges,
     TimelineFilters,
+    WhatsNew,
 )
-from bot.store import db, reads, seeding, transfer, writes
+from bot.store import catch_up, db, reads, seeding, transfer, writes
 from bot.store.base import DEFAULT_READERS, Store, StoreError
 from bot.store.reads import scope_of
 from bot.story import Story
@@ -184,10 +188,19 @@ class SqliteStore(Store):
         cursor: Cursor,
         per_page: int,
         page: int = 0,
+        *,
+        newest_first: bool = False,
     ) -> Page[Entry]:
         async with self._reading() as conn:
             return await reads.timeline(
-                conn, self._people_by_id, scope_of(guild_id), filters, cursor, per_page, page
+                conn,
+                self._people_by_id,
+                scope_of(guild_id),
+                filters,
+                cursor,
+                per_page,
+                page,
+                newest_first,
             )
 
     async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:
@@ -238,6 +251,33 @@ class SqliteStore(Store):
     async def all_quotes(self, guild_id: int | None) -> list[Quote]:
         async with self._reading() as conn:
             return await reads.all_quotes(conn, self._people_by_id, scope_of(guild_id))
+
+    # What's new.
+
+    async def whats_new(
+        self,
+        guild_id: int,
+        user_id: int,
+        per_page: int,
+        page: int = 0,
+        window: tuple[SeenMarks, SeenMarks] | None = None,
+    ) -> WhatsNew:
+        async with self._reading() as conn:
+            return await catch_up.whats_new(
+                conn, self._people_by_id, guild_id, user_id, per_page, page, window
+            )
+
+    async def mark_seen(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
+        async with self._writing() as conn:
+            await catch_up.mark_seen(conn, guild_id, user_id, marks)
+
+    async def mark_entries_seen(self, guild_id: int, user_id: int, entry_id: int) -> None:
+        async with self._writing() as conn:
+            await catch_up.mark_entries_seen(conn, guild_id, user_id, entry_id)
+
+    async def prune_seen(self, older_than: timedelta) -> int:
+        async with self._writing() as conn:
+            return await catch_up.prune_seen(conn, older_than)
 
     # Writes.
 

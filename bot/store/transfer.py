@@ -18,7 +18,8 @@ from bot.store import reads
 from bot.store.db import StoreError, transaction
 
 EXPORT_FORMAT = "storybot-export"
-# Parents before children, so foreign keys hold while importing.
+# Parents before children, so foreign keys hold while importing. Members' /whatsnew marks
+# (seen_marks) are left out: who read what is theirs, not the story's.
 TABLES = (
     "people",
     "sources",
@@ -71,6 +72,10 @@ async def import_data(conn: aiosqlite.Connection, data: object, source: str) -> 
         for table in TABLES:
             added[table] = await _import_table(conn, table, tables.get(table, []), source)
         await _check_readable(conn, source)
+        # Imported entries keep their text-edit numbers: later edits must be numbered past them.
+        await conn.execute(
+            "UPDATE text_edits SET n = max(n, (SELECT coalesce(max(text_edit), 0) FROM entries))"
+        )
     return added
 
 
@@ -201,7 +206,7 @@ async def database_file(conn: aiosqlite.Connection) -> Path:
 
 async def check(conn: aiosqlite.Connection) -> CheckReport:
     problems = [row[0] for row in await conn.execute_fetchall("PRAGMA integrity_check")]
-    tables = ("people", "sources", "entries", "quotes", "audit_log", "guild_settings")
+    tables = ("people", "sources", "entries", "quotes", "audit_log", "guild_settings", "seen_marks")
     counted = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM {table}" for table in tables)
     found = await conn.execute_fetchall(
         f"""{counted}

@@ -1,5 +1,5 @@
 """Announcing a new update: in the channel where it was posted and in the updates channel,
-each with a Follow updates button when the server has an updates role."""
+each with a What's new for me button, and Follow updates when the server has an updates role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import discord
 
 from bot.models import Entry, GuildSettings
-from bot.ui.follow import follow_view
+from bot.ui.catch_up import announcement_view
 from bot.ui.moderation import update_embed
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ async def post(
     mentions = discord.AllowedMentions(roles=[pinged]) if pinged else discord.AllowedMentions.none()
     try:
         await channel.send(
-            content=content, embed=embed, allowed_mentions=mentions, view=follow_view(role)
+            content=content, embed=embed, allowed_mentions=mentions, view=announcement_view(role)
         )
     except discord.Forbidden:
         return f"Could not announce in {name}: Discord refused (missing permissions)."

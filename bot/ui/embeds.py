@@ -49,8 +49,9 @@ def with_sourcing(footer: str, provenance: str) -> str:
     return f"{footer}\nSourcing: {fit_plain(one_line(provenance), 300)}" if provenance else footer
 
 
-def timeline_embed(page: Page[Entry], filters: str) -> discord.Embed:
-    header = f"Showing {filters}." if filters else "The whole story, oldest first."
+def timeline_embed(page: Page[Entry], filters: str, *, newest_first: bool = False) -> discord.Embed:
+    order = "newest first" if newest_first else "oldest first"
+    header = f"Showing {filters}, {order}." if filters else f"The whole story, {order}."
     budget = (limits.EMBED_DESCRIPTION - len(header) - 4) // max(1, len(page.items)) - 2
     blocks = [timeline_block(entry, budget) for entry in page.items]
     embed = discord.Embed(
@@ -213,6 +214,14 @@ def about_embed(title: str, summary: str, counts: Counts, version: str) -> disco
         inline=False,
     )
     embed.add_field(
+        name="Catching up",
+        value=(
+            "`/timeline order:newest` starts from the latest news (the default is oldest "
+            "first). `/whatsnew` shows only what was added since you last looked, just to you."
+        ),
+        inline=False,
+    )
+    embed.add_field(
         name="Adding updates",
         value=(
             "Moderators (Manage Messages, or the role set with `/config`) post breaking news "
@@ -220,5 +229,7 @@ def about_embed(title: str, summary: str, counts: Counts, version: str) -> disco
         ),
         inline=False,
     )
-    embed.set_footer(text=f"storybot {version} · /timeline · /quote · /people · /search · /entry")
+    embed.set_footer(
+        text=f"storybot {version} · /timeline · /whatsnew · /quote · /people · /search · /entry"
+    )
     return embed

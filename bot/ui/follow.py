@@ -58,15 +58,6 @@ def follow_status(guild: discord.Guild, settings: GuildSettings) -> str | None:
     return f"works: members click **{FOLLOW_LABEL}** under an announcement to get or drop {role.mention}"
 
 
-def follow_view(role: discord.Role | None) -> discord.ui.View | None:
-    """The view an announcement carries: the button when there is an updates role."""
-    if role is None:
-        return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(FollowButton(role.id))
-    return view
-
-
 class FollowButton(
     discord.ui.DynamicItem[discord.ui.Button], template=r"follow:role:(?P<role>\d{1,20})"
 ):

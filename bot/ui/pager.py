@@ -19,7 +19,7 @@ import functools
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
@@ -118,6 +118,17 @@ class Rendered:
 
     embed: discord.Embed
     page: Page
+    # Bookkeeping once the page is shown, which the member need not wait for (what they read).
+    after_shown: Callable[[], Awaitable[None]] | None = None
+
+    async def shown(self) -> None:
+        """Run after_shown; a failure is logged, never answered: the page is already there."""
+        if self.after_shown is None:
+            return
+        try:
+            await self.after_shown()
+        except Exception:
+            log.exception("Bookkeeping after a page was shown failed")
 
 
 class Pager(ABC, Generic[S]):
@@ -160,6 +171,7 @@ class Pager(ABC, Generic[S]):
         """Answer a command with its first page and the buttons to the others."""
         view = self.view(interaction.user.id, state, rendered)
         await reply(interaction, embed=rendered.embed, view=view, ephemeral=ephemeral)
+        await rendered.shown()
 
 
 class Pagers:
@@ -293,5 +305,6 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?s)pg:.*
             rendered = await in_time(interaction, work)
             view = pager.view(where.owner, state, rendered)
             await update_message(interaction, embed=rendered.embed, view=view)
+            await rendered.shown()
         except Exception as error:
             await report_error(interaction, error, f"Page button {self.custom_id!r}")
