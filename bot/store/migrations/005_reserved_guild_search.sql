@@ -1,0 +1,2 @@
+-- Reserved: 005 is guild-scoped search, built on another branch. This empty file only keeps the
+-- numbers without gaps on this branch (bot.store.db.migrations); drop it when that branch merges.

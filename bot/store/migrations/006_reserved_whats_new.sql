@@ -1,0 +1,2 @@
+-- Reserved: 006 is "what's new", built on another branch. This empty file only keeps the
+-- numbers without gaps on this branch (bot.store.db.migrations); drop it when that branch merges.
