@@ -21,7 +21,7 @@ from bot.ui.respond import report_error
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.guild_config")
+EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.guild_config", "bot.cogs.people")
 COMMAND_HASH_KEY = "command_tree_hash"
 
 

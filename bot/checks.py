@@ -28,6 +28,9 @@ MODERATOR_COMMANDS = (
     "addquote",
     "removequote",
     "history",
+    "addperson",
+    "editperson",
+    "removeperson",
 )
 ADD_TO_TIMELINE = "Add to timeline"  # the moderators' message command (a message's Apps menu)
 

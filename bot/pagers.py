@@ -88,14 +88,14 @@ class TimelineState:
         )
 
 
-def describe_filters(store: Store, filters: TimelineFilters) -> str:
+def describe_filters(store: Store, guild_id: int | None, filters: TimelineFilters) -> str:
     """The filters in plain words ("events with Jan Leike, from 17 May 2024"), "" for none.
 
     Plain text: replies and embeds escape it, the picture shows it as it is.
     """
     parts = []
     if filters.person_id is not None:
-        who = store.person(filters.person_id)
+        who = store.person(guild_id, filters.person_id)
         parts.append(f"events with {who.name if who else 'that person'}")
     if filters.since:
         parts.append(f"from {format_date(filters.since)}")
@@ -119,7 +119,10 @@ class TimelinePager(Pager[TimelineState]):
             interaction.guild_id, state.filters, cursor, TIMELINE_PER_PAGE, page
         )
         return Rendered(
-            embeds.timeline_embed(found, escape(describe_filters(store, state.filters))), found
+            embeds.timeline_embed(
+                found, escape(describe_filters(store, interaction.guild_id, state.filters))
+            ),
+            found,
         )
 
 
@@ -163,7 +166,7 @@ class QuotePager(Pager[QuoteState]):
         store = interaction.client.store
         found = await store.quote_at(interaction.guild_id, state.person_id, page, state.search)
         if not found.items:
-            who = store.person(state.person_id)
+            who = store.person(interaction.guild_id, state.person_id)
             gone = f"No quotes from {who.name if who else 'them'} any more."
             return Rendered(discord.Embed(description=gone), Page((), 0, 0, 1))
         return Rendered(embeds.quote_embed(found, state.search), found)

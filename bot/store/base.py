@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.models import (
+    PEOPLE_PER_GUILD,
     AuditRecord,
     CheckReport,
     Counts,
@@ -25,13 +26,17 @@ from bot.models import (
     MessageRef,
     Page,
     Person,
+    PersonChanges,
+    PersonRemoval,
     PersonStats,
+    PersonUsage,
     Quote,
     SearchHit,
     SeedResult,
     SettingsChanges,
     TimelineFilters,
 )
+from bot.people import PersonRefused, check_names
 from bot.story import Story
 
 DEFAULT_READERS = 4  # connections that read at once: a slow read holds up only its own
@@ -43,21 +48,76 @@ class StoreError(Exception):
 
 class Store(ABC):
     def __init__(self) -> None:
-        self._people: tuple[Person, ...] = ()
+        self._people: tuple[Person, ...] = ()  # shipped
+        self._guild_people: dict[int, tuple[Person, ...]] = {}
         self._people_by_id: dict[int, Person] = {}
 
-    # People: few and shipped-only, so kept in memory (autocomplete never waits on the database).
+    # People: few (the shipped ones, and at most PEOPLE_PER_GUILD per guild), so all are kept
+    # in memory: autocomplete never waits on the database. Read at open, and kept up to date
+    # by the writes that change them.
 
     @property
     def people(self) -> tuple[Person, ...]:
+        """The shipped people only; a guild's commands use people_in(guild_id)."""
         return self._people
 
-    def person(self, person_id: int) -> Person | None:
-        return self._people_by_id.get(person_id)
+    def people_in(self, guild_id: int | None) -> tuple[Person, ...]:
+        """Whom a guild's commands know: the shipped people, then its own (DMs: shipped only)."""
+        own = self._guild_people.get(guild_id, ()) if guild_id is not None else ()
+        return self._people + own
+
+    def person(self, guild_id: int | None, person_id: int) -> Person | None:
+        """The person if this guild may see them (shipped, or its own)."""
+        person = self._people_by_id.get(person_id)
+        if person is None or not (person.shipped or person.scope == guild_id):
+            return None
+        return person
 
     def _remember_people(self, people: Iterable[Person]) -> None:
-        self._people = tuple(people)
-        self._people_by_id = {p.id: p for p in self._people}
+        people = sorted(people, key=lambda p: p.id)
+        self._people = tuple(p for p in people if p.shipped)
+        by_guild: dict[int, list[Person]] = {}
+        for person in people:
+            if not person.shipped:
+                by_guild.setdefault(person.scope, []).append(person)
+        self._guild_people = {guild: tuple(own) for guild, own in by_guild.items()}
+        self._people_by_id = {p.id: p for p in people}
+
+    def _remember_person(self, person: Person) -> None:
+        """A guild's person added or changed."""
+        own = [p for p in self._guild_people.get(person.scope, ()) if p.id != person.id]
+        self._guild_people[person.scope] = tuple(sorted([*own, person], key=lambda p: p.id))
+        self._people_by_id[person.id] = person
+
+    def _forget_person(self, person: Person) -> None:
+        own = tuple(p for p in self._guild_people.get(person.scope, ()) if p.id != person.id)
+        if own:
+            self._guild_people[person.scope] = own
+        else:
+            self._guild_people.pop(person.scope, None)
+        self._people_by_id.pop(person.id, None)
+
+    def _check_new_names(
+        self, guild_id: int, name: str, aliases: Iterable[str], exclude: int | None = None
+    ) -> None:
+        """NameTaken unless every name given finds only this person in the guild."""
+        check_names(self.people_in(guild_id), name, aliases, exclude=exclude)
+
+    def _check_room_for_person(self, guild_id: int) -> None:
+        if len(self._guild_people.get(guild_id, ())) >= PEOPLE_PER_GUILD:
+            raise PersonRefused(
+                f"This server already has {PEOPLE_PER_GUILD} people of its own, the most "
+                "allowed: remove one with `/removeperson` first."
+            )
+
+    def _check_people_visible(self, guild_id: int, person_ids: Iterable[int]) -> None:
+        """Refuse to link a person the guild cannot see (e.g. removed since the name was read)."""
+        for person_id in person_ids:
+            if self.person(guild_id, person_id) is None:
+                raise PersonRefused(
+                    "One of the people named is no longer in this server's story "
+                    "(removed a moment ago?); nothing was saved. `/people` lists who is."
+                )
 
     # Lifetime.
 
@@ -184,6 +244,39 @@ class Store(ABC):
         self, guild_id: int, actor_id: int | None, quote_id: int
     ) -> Quote | None:
         """The quote removed; None when the guild has no such quote of its own to remove."""
+
+    # A guild's own people. Each write checks the names and the guild's room under the write
+    # lock (PersonRefused, NameTaken) and keeps the people in memory up to date.
+
+    @abstractmethod
+    async def add_person(
+        self,
+        guild_id: int,
+        actor_id: int | None,
+        *,
+        name: str,
+        role: str,
+        aliases: tuple[str, ...],
+        kind: str,
+    ) -> Person: ...
+
+    @abstractmethod
+    async def edit_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, changes: PersonChanges
+    ) -> Person | None:
+        """The person as changed; None when the guild has no such person of its own."""
+
+    @abstractmethod
+    async def person_usage(self, guild_id: int, person_id: int) -> PersonUsage | None:
+        """How often the guild's updates and quotes use one of its own people (None: not one)."""
+
+    @abstractmethod
+    async def remove_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, expected: PersonUsage
+    ) -> PersonRemoval | None:
+        """Remove one of the guild's people, if their usage is still `expected`: their name
+        comes off the updates that named them and their quotes are deleted, so no row is
+        left pointing at them. None when the guild has no such person of its own."""
 
     @abstractmethod
     async def update_guild_settings(

@@ -31,6 +31,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.models import (
+    KEEP,
     AuditRecord,
     CheckReport,
     Counts,
@@ -41,14 +42,19 @@ from bot.models import (
     GuildSettings,
     MessageRef,
     Page,
+    Person,
+    PersonChanges,
+    PersonRemoval,
     PersonStats,
+    PersonUsage,
     Quote,
     SearchHit,
     SeedResult,
     SettingsChanges,
     TimelineFilters,
+    changed_fields,
 )
-from bot.store import db, reads, seeding, transfer, writes
+from bot.store import db, people, reads, seeding, transfer, writes
 from bot.store.base import DEFAULT_READERS, Store, StoreError
 from bot.store.reads import scope_of
 from bot.story import Story
@@ -255,6 +261,7 @@ class SqliteStore(Store):
         from_message: MessageRef | None = None,
     ) -> EntryAdded:
         async with self._writing() as conn:
+            self._check_people_visible(guild_id, person_ids)
             return await writes.add_entry(
                 conn,
                 self._people_by_id,
@@ -273,6 +280,8 @@ class SqliteStore(Store):
         self, guild_id: int, actor_id: int | None, entry_id: int, changes: EntryChanges
     ) -> Entry | None:
         async with self._writing() as conn:
+            if changes.person_ids is not KEEP:
+                self._check_people_visible(guild_id, changes.person_ids)
             return await writes.edit_entry(
                 conn, self._people_by_id, guild_id, actor_id, entry_id, changes
             )
@@ -305,6 +314,7 @@ class SqliteStore(Store):
         source_url: str | None,
     ) -> Quote:
         async with self._writing() as conn:
+            self._check_people_visible(guild_id, [person_id])
             return await writes.add_quote(
                 conn,
                 self._people_by_id,
@@ -322,6 +332,57 @@ class SqliteStore(Store):
     ) -> Quote | None:
         async with self._writing() as conn:
             return await writes.remove_quote(conn, self._people_by_id, guild_id, actor_id, quote_id)
+
+    async def add_person(
+        self,
+        guild_id: int,
+        actor_id: int | None,
+        *,
+        name: str,
+        role: str,
+        aliases: tuple[str, ...],
+        kind: str,
+    ) -> Person:
+        async with self._writing() as conn:
+            self._check_room_for_person(guild_id)
+            self._check_new_names(guild_id, name, aliases)
+            person = await people.add_person(conn, guild_id, actor_id, name, role, aliases, kind)
+            self._remember_person(person)
+        return person
+
+    async def edit_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, changes: PersonChanges
+    ) -> Person | None:
+        fields = changed_fields(changes)
+        async with self._writing() as conn:
+            current = self.person(guild_id, person_id)
+            if current is None or current.shipped:
+                return None
+            name = fields.get("name", current.name)
+            aliases = fields.get("aliases", current.aliases)
+            self._check_new_names(guild_id, name, aliases, exclude=person_id)
+            person = await people.edit_person(conn, guild_id, actor_id, person_id, fields)
+            if person is not None:
+                self._remember_person(person)
+        return person
+
+    async def person_usage(self, guild_id: int, person_id: int) -> PersonUsage | None:
+        person = self.person(guild_id, person_id)
+        if person is None or person.shipped:
+            return None
+        async with self._reading() as conn:
+            return await people.person_usage(conn, person_id)
+
+    async def remove_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, expected: PersonUsage
+    ) -> PersonRemoval | None:
+        async with self._writing() as conn:
+            removal = await people.remove_person(
+                conn, self._people_by_id, guild_id, actor_id, person_id, expected
+            )
+            if removal is not None and removal.removed:
+                self._forget_person(removal.person)
+        return removal
 
     async def update_guild_settings(
         self, guild_id: int, actor_id: int | None, changes: SettingsChanges
