@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -182,6 +182,35 @@ class Counts:
     entries: int
     quotes: int
     people: int  # persons only: outlets (TechCrunch) are sources
+
+
+# Review items (feeds): waiting for a moderator, added to the timeline, or dismissed.
+PENDING, ADDED, DISMISSED = "pending", "added", "dismissed"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A feed item posted as a review card, and what a moderator decided about it."""
+
+    id: int
+    guild_id: int
+    feed_id: int | None  # None once its feed was removed (the card keeps working)
+    item_key: str
+    link: str | None
+    outlet: str
+    title: str
+    published: datetime | None
+    summary: str  # plain text, not escaped
+    channel_id: int | None = None  # the card, once posted
+    message_id: int | None = None
+    status: str = PENDING
+    decided_by: int | None = None
+    decided_at: str | None = None
+    entry_id: int | None = None  # the update it became
+
+    @property
+    def pending(self) -> bool:
+        return self.status == PENDING
 
 
 @dataclass(frozen=True)

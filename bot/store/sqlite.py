@@ -15,6 +15,10 @@ What a command costs in hops (one statement sent to a connection's thread and an
   read for the announcement's settings.
 - /addquote: 4 to 6. /removeupdate: a read, then 5. Undo, /removequote, /config with
   options: 5. /editupdate: a read, then 6 (one field) to 12 (text, source and people).
+- /addperson: 4 (names are checked in memory); /editperson: 5; /removeperson: a read, then
+  13 however many updates and quotes it touches.
+- /feeds list: one read; /feeds add: 6, then a check. A feed check: a read of its seen keys,
+  5 per card (the item, then the card's ids), 4 per batch marked seen, 1 for its state.
 - Opening: the migration on a plain sqlite3 connection (in a worker thread), two hops per
   connection, then two (the seeded story's hash, the people) when the story is unchanged.
 """
@@ -42,21 +46,18 @@ from bot.models import (
     GuildSettings,
     MessageRef,
     Page,
-    Person,
-    PersonChanges,
-    PersonRemoval,
     PersonStats,
-    PersonUsage,
     Quote,
     SearchHit,
     SeedResult,
     SettingsChanges,
     TimelineFilters,
-    changed_fields,
 )
-from bot.store import db, people, reads, seeding, transfer, writes
+from bot.store import db, reads, seeding, transfer, writes
 from bot.store.base import DEFAULT_READERS, Store, StoreError
 from bot.store.reads import scope_of
+from bot.store.sqlite_feeds import FeedsOnSqlite
+from bot.store.sqlite_people import PeopleOnSqlite
 from bot.story import Story
 
 OnConnect = Callable[[aiosqlite.Connection], Awaitable[object]]
@@ -78,7 +79,7 @@ async def _close_all(connections: list[aiosqlite.Connection]) -> None:
         raise first
 
 
-class SqliteStore(Store):
+class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
     def __init__(
         self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]
     ) -> None:
@@ -332,57 +333,6 @@ class SqliteStore(Store):
     ) -> Quote | None:
         async with self._writing() as conn:
             return await writes.remove_quote(conn, self._people_by_id, guild_id, actor_id, quote_id)
-
-    async def add_person(
-        self,
-        guild_id: int,
-        actor_id: int | None,
-        *,
-        name: str,
-        role: str,
-        aliases: tuple[str, ...],
-        kind: str,
-    ) -> Person:
-        async with self._writing() as conn:
-            self._check_room_for_person(guild_id)
-            self._check_new_names(guild_id, name, aliases)
-            person = await people.add_person(conn, guild_id, actor_id, name, role, aliases, kind)
-            self._remember_person(person)
-        return person
-
-    async def edit_person(
-        self, guild_id: int, actor_id: int | None, person_id: int, changes: PersonChanges
-    ) -> Person | None:
-        fields = changed_fields(changes)
-        async with self._writing() as conn:
-            current = self.person(guild_id, person_id)
-            if current is None or current.shipped:
-                return None
-            name = fields.get("name", current.name)
-            aliases = fields.get("aliases", current.aliases)
-            self._check_new_names(guild_id, name, aliases, exclude=person_id)
-            person = await people.edit_person(conn, guild_id, actor_id, person_id, fields)
-            if person is not None:
-                self._remember_person(person)
-        return person
-
-    async def person_usage(self, guild_id: int, person_id: int) -> PersonUsage | None:
-        person = self.person(guild_id, person_id)
-        if person is None or person.shipped:
-            return None
-        async with self._reading() as conn:
-            return await people.person_usage(conn, person_id)
-
-    async def remove_person(
-        self, guild_id: int, actor_id: int | None, person_id: int, expected: PersonUsage
-    ) -> PersonRemoval | None:
-        async with self._writing() as conn:
-            removal = await people.remove_person(
-                conn, self._people_by_id, guild_id, actor_id, person_id, expected
-            )
-            if removal is not None and removal.removed:
-                self._forget_person(removal.person)
-        return removal
 
     async def update_guild_settings(
         self, guild_id: int, actor_id: int | None, changes: SettingsChanges
