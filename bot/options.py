@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import discord
 from discord import app_commands
 
@@ -29,12 +31,16 @@ def person_choices(
     store: Store, guild_id: int | None, current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete from memory, among the people this guild knows only."""
+    return choices_among(store.people_in(guild_id), current)
+
+
+def choices_among(people: Iterable[Person], current: str) -> list[app_commands.Choice[str]]:
     return [
         app_commands.Choice(
             name=fit_plain(f"{p.name} · {p.role}" if p.role else p.name, limits.CHOICE_NAME),
             value=p.slug,
         )
-        for p in autocomplete(store.people_in(guild_id), current[:100])
+        for p in autocomplete(people, current[:100])
     ]
 
 

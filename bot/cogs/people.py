@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.checks import moderator_only
 from bot.errors import UserError
 from bot.models import KEEP, OUTLET, PERSON, Person, PersonChanges, PersonUsage
-from bot.options import person_choices, resolve_person
+from bot.options import choices_among, resolve_person
 from bot.people import NameTaken
 from bot.ui.people import (
     RemovePersonButton,
@@ -48,9 +48,8 @@ class People(commands.Cog):
         return self.bot.store
 
     async def own_person_autocomplete(self, interaction: discord.Interaction, current: str):
-        own = {p.slug for p in self.store.people_in(interaction.guild_id) if not p.shipped}
-        choices = person_choices(self.store, interaction.guild_id, current)
-        return [choice for choice in choices if choice.value in own]
+        own = [p for p in self.store.people_in(interaction.guild_id) if not p.shipped]
+        return choices_among(own, current)
 
     def own_person(self, interaction: discord.Interaction, text: str) -> Person:
         person = resolve_person(self.store, interaction.guild_id, text)
