@@ -296,3 +296,17 @@ async def test_people_stay_after_a_restart(simcord_env, guild, channel, member, 
     assert "helen-toner" in choice_values(
         await member.autocomplete(channel, "quote", "person", "ton")
     )
+
+
+async def test_edit_and_remove_complete_among_the_servers_own_people_only(
+    simcord_env, guild, channel, moderator
+):
+    store = simcord_env.bot.store
+    for n in range(1, 21):  # names that sort after every shipped person's
+        await store.add_person(
+            guild.id, moderator.id, name=f"Zed {n:02}", role="", aliases=(), kind="person"
+        )
+
+    for command in ("editperson", "removeperson"):
+        choices = await moderator.autocomplete(channel, command, "person", "")
+        assert choice_values(choices) == [f"zed-{n:02}" for n in range(1, 21)]
