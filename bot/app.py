@@ -22,7 +22,13 @@ from bot.ui.respond import report_error
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.reader", "bot.cogs.moderation", "bot.cogs.guild_config")
+EXTENSIONS = (
+    "bot.cogs.reader",
+    "bot.cogs.moderation",
+    "bot.cogs.guild_config",
+    "bot.cogs.people",
+    "bot.cogs.feeds",
+)
 COMMAND_HASH_KEY = "command_tree_hash"
 
 

@@ -21,6 +21,7 @@ NOT_A_MODERATOR = (
     "Only moderators can do this: you need the Manage Messages permission "
     "or this server's moderator role."
 )
+NOT_A_SERVER_MANAGER = "Only members with the Manage Server permission can do this."
 MODERATOR_COMMANDS = (
     "addupdate",
     "editupdate",
@@ -28,6 +29,10 @@ MODERATOR_COMMANDS = (
     "addquote",
     "removequote",
     "history",
+    "addperson",
+    "editperson",
+    "removeperson",
+    "feeds",  # list and pause; add and remove need Manage Server too
 )
 ADD_TO_TIMELINE = "Add to timeline"  # the moderators' message command (a message's Apps menu)
 
@@ -43,20 +48,39 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
-def moderator_only():
-    """Decorator: guild-only, hidden by default from non-moderators, and checked at run time."""
+def moderators_at_run_time():
+    """Decorator: the run-time check alone (for a group's subcommands: Discord hides a group
+    as a whole, so the group carries guild_only and default_permissions)."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         if not await is_moderator(interaction):
             raise app_commands.CheckFailure(NOT_A_MODERATOR)
         return True
 
+    return app_commands.check(predicate)
+
+
+def moderator_only():
+    """Decorator: guild-only, hidden by default from non-moderators, and checked at run time."""
+
     def decorate(command):
         command = app_commands.guild_only()(command)
         command = app_commands.default_permissions(manage_messages=True)(command)
-        return app_commands.check(predicate)(command)
+        return moderators_at_run_time()(command)
 
     return decorate
+
+
+def server_managers_only():
+    """Decorator (run time): members with Manage Server, whatever the moderator role."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        member = interaction.user
+        if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
+            raise app_commands.CheckFailure(NOT_A_SERVER_MANAGER)
+        return True
+
+    return app_commands.check(predicate)
 
 
 class SlowDown(app_commands.CheckFailure):

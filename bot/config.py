@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.feeds.guard import parse_allowed_hosts
 from bot.store.base import DEFAULT_READERS
 from bot.story import shipped_story_path
 
@@ -38,6 +39,9 @@ class Settings:
     dev_guild_id: int | None = None
     application_id: int | None = None
     log_level: str = "INFO"
+    # Hosts feeds may reach although their addresses are not public (bot.feeds.guard): for a
+    # feed server on the operator's own network, and for the tests' local server.
+    feeds_allowed_hosts: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -59,6 +63,7 @@ class Settings:
                 "DISCORD_APPLICATION_ID", environ.get("DISCORD_APPLICATION_ID")
             ),
             log_level=_log_level(environ.get("LOG_LEVEL")),
+            feeds_allowed_hosts=parse_allowed_hosts(environ.get("FEEDS_ALLOWED_HOSTS")),
         )
 
     @property

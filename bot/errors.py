@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from bot.people import PersonRefused
+
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again."
 
 
@@ -14,7 +16,8 @@ class UserError(Exception):
 def message_for(error: BaseException) -> str | None:
     """What to tell the user about an error they caused, or None for our own failures."""
     original = getattr(error, "original", error)
-    if isinstance(original, UserError):
+    # PersonRefused comes from the store, which raises no discord-aware errors.
+    if isinstance(original, UserError | PersonRefused):
         return str(original)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: you can use this again in {error.retry_after:.0f} seconds."

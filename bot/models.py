@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -17,6 +17,12 @@ CONTEXT_MAX = 200  # what /quote shows of a quote's context
 SOURCE_URL_MAX = 512
 PEOPLE_MAX = 10  # people named in one entry
 PROVENANCE_MAX = 160  # a footnote, not a paragraph
+# A server's own people (/addperson): how many, and how long each field may be.
+PEOPLE_PER_GUILD = 50
+PERSON_NAME_MAX = 80
+PERSON_ROLE_MAX = 200
+ALIASES_MAX = 10
+ALIAS_MAX = 60
 
 # Around the matched words in a search snippet; control characters never occur in stored text.
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
@@ -31,10 +37,15 @@ class Person:
     role: str
     aliases: tuple[str, ...] = ()
     kind: str = PERSON  # OUTLET: a publication, quoted as reporting and listed apart
+    scope: int = SHIPPED  # else the guild that added them (/addperson); only it sees them
 
     @property
     def is_outlet(self) -> bool:
         return self.kind == OUTLET
+
+    @property
+    def shipped(self) -> bool:
+        return self.scope == SHIPPED
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,35 @@ class Counts:
     people: int  # persons only: outlets (TechCrunch) are sources
 
 
+# Review items (feeds): waiting for a moderator, added to the timeline, or dismissed.
+PENDING, ADDED, DISMISSED = "pending", "added", "dismissed"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A feed item posted as a review card, and what a moderator decided about it."""
+
+    id: int
+    guild_id: int
+    feed_id: int | None  # None once its feed was removed (the card keeps working)
+    item_key: str
+    link: str | None
+    outlet: str
+    title: str
+    published: datetime | None
+    summary: str  # plain text, not escaped
+    channel_id: int | None = None  # the card, once posted
+    message_id: int | None = None
+    status: str = PENDING
+    decided_by: int | None = None
+    decided_at: str | None = None
+    entry_id: int | None = None  # the update it became
+
+    @property
+    def pending(self) -> bool:
+        return self.status == PENDING
+
+
 @dataclass(frozen=True)
 class CheckReport:
     integrity: str
@@ -248,6 +288,39 @@ class EntryChanges:
     def __post_init__(self) -> None:
         if (self.day is KEEP) != (self.precision is KEEP):
             raise ValueError("an entry's date and its precision change together")
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    """A change of one of a guild's people; fields left at KEEP stay as they are."""
+
+    name: str | Keep = KEEP  # a new name gives a new slug too
+    role: str | Keep = KEEP
+    aliases: tuple[str, ...] | Keep = KEEP
+    kind: str | Keep = KEEP
+
+
+@dataclass(frozen=True)
+class PersonUsage:
+    """How many of its guild's updates name a person, and how many quotes are theirs
+    (removed ones included: removing the person changes those too)."""
+
+    entries: int
+    quotes: int
+
+    @property
+    def unused(self) -> bool:
+        return self.entries == 0 and self.quotes == 0
+
+
+@dataclass(frozen=True)
+class PersonRemoval:
+    """What /removeperson did: `removed` is False when `usage` differs from what the
+    moderator confirmed (someone linked or quoted them meanwhile), and nothing changed."""
+
+    person: Person
+    usage: PersonUsage
+    removed: bool
 
 
 @dataclass(frozen=True)

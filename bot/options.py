@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import discord
 from discord import app_commands
 
@@ -16,19 +18,29 @@ from bot.ui.text import fit_plain
 ItemId = app_commands.Range[int, 1, limits.INTEGER_OPTION_MAX]
 
 
-def resolve_person(store: Store, text: str) -> Person:
-    person = find_person(store.people, text)
+def resolve_person(store: Store, guild_id: int | None, text: str) -> Person:
+    """The person `text` names among those this guild knows (the shipped ones and its own)."""
+    people = store.people_in(guild_id)
+    person = find_person(people, text)
     if person is None:
-        raise UserError(describe_unknown(store.people, text))
+        raise UserError(describe_unknown(people, text))
     return person
 
 
-def person_choices(store: Store, current: str) -> list[app_commands.Choice[str]]:
+def person_choices(
+    store: Store, guild_id: int | None, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete from memory, among the people this guild knows only."""
+    return choices_among(store.people_in(guild_id), current)
+
+
+def choices_among(people: Iterable[Person], current: str) -> list[app_commands.Choice[str]]:
     return [
         app_commands.Choice(
-            name=fit_plain(f"{p.name} · {p.role}", limits.CHOICE_NAME), value=p.slug
+            name=fit_plain(f"{p.name} · {p.role}" if p.role else p.name, limits.CHOICE_NAME),
+            value=p.slug,
         )
-        for p in autocomplete(store.people, current[:100])
+        for p in autocomplete(people, current[:100])
     ]
 
 

@@ -97,14 +97,14 @@ class TimelineState:
         )
 
 
-def describe_filters(store: Store, filters: TimelineFilters) -> str:
+def describe_filters(store: Store, guild_id: int | None, filters: TimelineFilters) -> str:
     """The filters in plain words ("events with Jan Leike, from 17 May 2024"), "" for none.
 
     Plain text: replies and embeds escape it, the picture shows it as it is.
     """
     parts = []
     if filters.person_id is not None:
-        who = store.person(filters.person_id)
+        who = store.person(guild_id, filters.person_id)
         parts.append(f"events with {who.name if who else 'that person'}")
     if filters.since:
         parts.append(f"from {format_date(filters.since)}")
@@ -135,7 +135,7 @@ class TimelinePager(Pager[TimelineState]):
             page,
             newest_first=self.newest_first,
         )
-        filters = escape(describe_filters(store, state.filters))
+        filters = escape(describe_filters(store, interaction.guild_id, state.filters))
         embed = embeds.timeline_embed(found, filters, newest_first=self.newest_first)
         return Rendered(embed, found, self.caught_up(interaction, state, found))
 
@@ -200,7 +200,7 @@ class QuotePager(Pager[QuoteState]):
         store = interaction.client.store
         found = await store.quote_at(interaction.guild_id, state.person_id, page, state.search)
         if not found.items:
-            who = store.person(state.person_id)
+            who = store.person(interaction.guild_id, state.person_id)
             gone = f"No quotes from {who.name if who else 'them'} any more."
             return Rendered(discord.Embed(description=gone), Page((), 0, 0, 1))
         return Rendered(embeds.quote_embed(found, state.search), found)
@@ -339,7 +339,7 @@ class WhatsNewPager(Pager[WhatsNewState]):
             await reply(interaction, content=nothing_new(found.last_seen_at), ephemeral=ephemeral)
         # Only once the answer is shown: if it never arrives, the items stay new.
         try:
-            await store.mark_seen(guild_id, user_id, found.upto)
+            await store.mark_caught_up(guild_id, user_id, found.upto)
         except Exception:
             log.exception("Recording what member %s has seen failed", user_id)
 

@@ -1,4 +1,5 @@
-"""Finding a person from what a member typed: slug, full, first or last name, any case or accent."""
+"""Finding a person from what a member typed (slug, full, first or last name, any case or accent),
+and keeping the names a server gives its own people from colliding with anyone else's."""
 
 from __future__ import annotations
 
@@ -66,3 +67,35 @@ def describe_unknown(people: Iterable[Person], text: str) -> str:
         names = ", ".join(f"{p.name} (`{p.slug}`)" for p in options)
         return f"No one called “{shown}”. Did you mean {names}?"
     return f"No one called “{shown}”. See `/people` for everyone in the story."
+
+
+class PersonRefused(Exception):
+    """A person cannot be added, changed or named as asked; the message is for the moderator."""
+
+
+class NameTaken(PersonRefused):
+    """`typed` (a name or alias given for a new or changed person) already finds `person`."""
+
+    def __init__(self, typed: str, person: Person, *, alias: bool) -> None:
+        self.typed, self.person, self.alias = typed, person, alias
+        what = "alias" if alias else "name"
+        super().__init__(f"The {what} “{typed}” already finds {person.name} (`{person.slug}`).")
+
+
+def slug_for(name: str) -> str:
+    """The slug of a server's person: their name without case, accents or punctuation."""
+    return normalize(name).replace(" ", "-")
+
+
+def check_names(
+    people: Iterable[Person], name: str, aliases: Iterable[str], *, exclude: int | None = None
+) -> None:
+    """Raise NameTaken for the first of `name` and `aliases` that already finds one of `people`
+    (except the person `exclude`, being renamed): every name a person is given must find
+    them alone. First and last names may be shared: "Jan" keeps finding whoever had it first."""
+    others = [p for p in people if p.id != exclude]
+    for typed, alias in ((name, False), *((a, True) for a in aliases)):
+        wanted = normalize(typed)
+        for person in others:
+            if wanted in names_of(person):
+                raise NameTaken(typed, person, alias=alias)

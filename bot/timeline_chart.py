@@ -74,10 +74,11 @@ class TimelineCharts:
         count = f"{page.total:,}{'' if page.exact else '+'}"
         title = f"Timeline · {count} {'event' if page.total == 1 else 'events'}"
         # The picture and its alt text show no Markdown: the plain description, capitalised.
-        subtitle = describe_filters(store, filters) or "the whole story, oldest first"
+        subtitle = describe_filters(store, guild_id, filters) or "the whole story, oldest first"
         subtitle = subtitle[:1].upper() + subtitle[1:]
         alt = fit_plain(f"{title}, {span(page.items)}. {subtitle}", ALT_TEXT)
-        args = (page.items, page.total, page.exact, title, subtitle, store.people)
+        people = store.people_in(guild_id)  # the palette: shipped people keep their colours
+        args = (page.items, page.total, page.exact, title, subtitle, people)
         return await self.cache.render(key, self._draw, alt, *args)
 
     def _draw(self, alt: str, *args) -> tuple[bytes, str]:

@@ -10,8 +10,20 @@ from urllib.parse import urlsplit
 
 from bot.dates import DateError, month_end, parse_date
 from bot.errors import UserError
-from bot.models import HEADLINE_MAX, PEOPLE_MAX, SOURCE_URL_MAX, TEXT_MAX, Person
-from bot.people import describe_unknown, find_person
+from bot.models import (
+    ALIAS_MAX,
+    ALIASES_MAX,
+    HEADLINE_MAX,
+    PEOPLE_MAX,
+    PERSON_NAME_MAX,
+    PERSON_ROLE_MAX,
+    SOURCE_URL_MAX,
+    TEXT_MAX,
+    Person,
+)
+from bot.people import describe_unknown, find_person, normalize
+
+NONE_MARK = "-"  # typed for an optional field of a person: leave it empty
 
 
 @dataclass(frozen=True)
@@ -142,3 +154,41 @@ def update_draft(
         source_url=clean_source(source),
         person_ids=clean_people(people_text, people),
     )
+
+
+def clean_person_name(value: str, field: str = "name") -> str:
+    """A person's name: one line, with letters or digits, and no comma (lists of people are
+    comma-separated, so a comma would split the name in two)."""
+    name = " ".join(clean_text(value, field, PERSON_NAME_MAX, multiline=False).split())
+    if "," in name:
+        raise UserError(
+            f"`{field}` can't contain a comma: `people` lists are comma-separated. "
+            "Put other spellings in `aliases`."
+        )
+    if not normalize(name):
+        raise UserError(f"`{field}` needs letters or digits that people can type.")
+    return name
+
+
+def clean_role(value: str | None, field: str = "role") -> str:
+    """Who someone is in the story, in a line; "" for none (or `-`)."""
+    if value is None or value.strip() == NONE_MARK:
+        return ""
+    return " ".join(clean_text(value, field, PERSON_ROLE_MAX, multiline=False).split())
+
+
+def clean_aliases(value: str | None, field: str = "aliases") -> tuple[str, ...]:
+    """Other names, comma-separated, each distinct (ignoring case and accents); `-` for none."""
+    if value is None or value.strip() == NONE_MARK:
+        return ()
+    aliases: dict[str, str] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        alias = " ".join(clean_text(part, field, ALIAS_MAX, multiline=False).split())
+        if not normalize(alias):
+            raise UserError(f"`{field}`: one of the names has no letters or digits to type.")
+        aliases.setdefault(normalize(alias), alias)
+    if len(aliases) > ALIASES_MAX:
+        raise UserError(f"`{field}` lists {len(aliases)} names; at most {ALIASES_MAX}.")
+    return tuple(aliases.values())

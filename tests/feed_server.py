@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +54,14 @@ class FeedServer:
         app.router.add_get("/moved", _redirect("/rss.xml", web.HTTPMovedPermanently))
         app.router.add_get("/loop", _redirect("/loop", web.HTTPFound))
         app.router.add_get("/redirect", self._redirect_to)
-        app.router.add_get("/no-location", _answer(web.Response(status=302)))
-        app.router.add_get("/missing", _answer(web.Response(status=404, text="Not here")))
-        app.router.add_get("/page", _answer(web.Response(body=HTML_PAGE, content_type="text/html")))
-        app.router.add_get("/malformed.xml", _answer(_xml(MALFORMED)))
+        app.router.add_get("/no-location", _answer(lambda: web.Response(status=302)))
+        app.router.add_get("/missing", _answer(lambda: web.Response(status=404, text="Not here")))
+        app.router.add_get(
+            "/page", _answer(lambda: web.Response(body=HTML_PAGE, content_type="text/html"))
+        )
+        app.router.add_get("/malformed.xml", _answer(lambda: _xml(MALFORMED)))
         app.router.add_get("/huge.xml", self._huge)
-        app.router.add_get("/huge-declared.xml", _answer(_xml(b"<rss>" + b" " * FIVE_MB)))
+        app.router.add_get("/huge-declared.xml", _answer(lambda: _xml(b"<rss>" + b" " * FIVE_MB)))
         app.router.add_get("/slow.xml", self._slow)
         app.router.add_get("/trickle.xml", self._trickle)
         return app
@@ -118,9 +120,12 @@ def _xml(body: bytes) -> web.Response:
     return web.Response(body=body, content_type="application/xml")
 
 
-def _answer(response: web.Response):
+def _answer(make: Callable[[], web.Response]):
+    """A handler answering every request with a new `make()` (aiohttp sends a response once:
+    one shared between requests leaves the second waiting forever)."""
+
     async def handler(request: web.Request) -> web.Response:
-        return response
+        return make()
 
     return handler
 

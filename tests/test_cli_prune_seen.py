@@ -26,7 +26,7 @@ async def two_members(path: Path, story) -> None:
     store = await open_store(path, story)
     try:
         for user in (STAYED, LEFT):
-            await store.mark_seen(GUILD, user, SeenMarks(1, 1, 0))
+            await store.mark_caught_up(GUILD, user, SeenMarks(1, 1, 0))
     finally:
         await store.close()
     long_ago = (date.today() - timedelta(days=100)).isoformat() + "T00:00:00.000+00:00"

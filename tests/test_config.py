@@ -18,6 +18,7 @@ VARIABLES = (
     "DEV_GUILD_ID",
     "DISCORD_APPLICATION_ID",
     "LOG_LEVEL",
+    "FEEDS_ALLOWED_HOSTS",
 )
 # Shaped like a bot token (three dot-separated base64 parts), but not a real one.
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789ABCD"
@@ -61,6 +62,7 @@ def test_defaults_when_nothing_is_set(tmp_path):
     assert settings.dev_guild_id is None
     assert settings.application_id is None
     assert settings.log_level == "INFO"
+    assert settings.feeds_allowed_hosts == frozenset()  # feeds reach public addresses only
 
 
 def test_blank_values_count_as_unset():
@@ -77,6 +79,7 @@ def test_values_are_read_and_normalised(tmp_path):
             "DEV_GUILD_ID": " 123456789012345678 ",
             "DISCORD_APPLICATION_ID": "98765432109876543",
             "LOG_LEVEL": "debug",
+            "FEEDS_ALLOWED_HOSTS": " feeds.LAN., 127.0.0.1  [::1]",
         }
     )
     assert settings.token == TOKEN
@@ -87,6 +90,7 @@ def test_values_are_read_and_normalised(tmp_path):
     assert settings.application_id == 98765432109876543
     assert settings.log_level == "DEBUG"
     assert settings.log_level_number == 10
+    assert settings.feeds_allowed_hosts == {"feeds.lan", "127.0.0.1", "::1"}
 
 
 def test_the_default_database_follows_xdg_data_home(tmp_path):

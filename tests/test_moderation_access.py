@@ -31,12 +31,17 @@ async def editor(simcord_env, guild, channel, admin):
     return editor
 
 
+def top_level(commands) -> set[str]:
+    """ "feeds list" and "feeds add" are both the command "feeds"."""
+    return {name.split()[0] for name in commands}
+
+
 async def test_members_do_not_see_moderator_commands(channel, member, moderator):
-    visible = set(member.available_commands(channel))
+    visible = top_level(member.available_commands(channel))
     assert visible.isdisjoint(MODERATOR_COMMANDS)
     assert "config" not in visible
     assert {"timeline", "quote"} <= visible
-    assert set(MODERATOR_COMMANDS) <= set(moderator.available_commands(channel))
+    assert set(MODERATOR_COMMANDS) <= top_level(moderator.available_commands(channel))
 
 
 async def test_admin_override_still_refuses_a_member_at_run_time(

@@ -48,7 +48,7 @@ async def add_quote(store, text: str, guild: int = GUILD):
 async def look(store, user: int = ANN, guild: int = GUILD):
     """/whatsnew as the store serves it: the first page, then the member's marks move on."""
     found = await store.whats_new(guild, user, PER_PAGE)
-    await store.mark_seen(guild, user, found.upto)
+    await store.mark_caught_up(guild, user, found.upto)
     return found
 
 
@@ -186,12 +186,12 @@ async def test_marks_never_go_back(store):
     await look(store)
     await add(store, "Seen")
     found = await look(store)
-    await store.mark_seen(GUILD, ANN, found.since)  # an older answer finishing last
+    await store.mark_caught_up(GUILD, ANN, found.since)  # an older answer finishing last
     assert shown(await store.whats_new(GUILD, ANN, PER_PAGE)) == []
 
     # One mark ahead, the others behind: each keeps the larger.
     ahead = dataclasses.replace(found.since, quote_id=found.upto.quote_id + 5)
-    await store.mark_seen(GUILD, ANN, ahead)
+    await store.mark_caught_up(GUILD, ANN, ahead)
     assert shown(await store.whats_new(GUILD, ANN, PER_PAGE)) == []
 
 

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Cursor, EntryChanges, MessageRef, SettingsChanges, TimelineFilters
+from bot.models import (
+    Cursor,
+    EntryChanges,
+    MessageRef,
+    PersonUsage,
+    SettingsChanges,
+    TimelineFilters,
+)
+from bot.people import PersonRefused
 from bot.store import Store, open_store
 
 GUILD_A = 111111111111111111
@@ -243,19 +251,49 @@ async def test_shipped_quote_cannot_be_removed_by_a_guild(store):
     assert (await store.quote_at(GUILD_A, person.id, 0)).items[0] == first
 
 
-async def test_a_failed_write_leaves_nothing_behind(store):
+async def test_a_failed_write_leaves_nothing_behind(store, settings, story):
+    # Another process (a second store on the file) removes a person this store still knows,
+    # so the entry row is written before the link to them fails.
+    person = await store.add_person(
+        GUILD_A, MOD, name="Helen Toner", role="", aliases=(), kind="person"
+    )
+    stale = await open_store(settings.database_path, story)
+    try:
+        await store.remove_person(GUILD_A, MOD, person.id, PersonUsage(0, 0))
+        before = await store.export_data()
+        with pytest.raises(sqlite3.IntegrityError):
+            await stale.add_entry(
+                GUILD_A,
+                MOD,
+                day=date(2024, 5, 19),
+                precision="day",
+                headline="Names someone just removed",
+                body="The person's row is gone.",
+                person_ids=[person.id],
+                source_url="https://example.com/never-stored",
+            )
+        assert await store.export_data() == before
+    finally:
+        await stale.close()
+
+
+async def test_naming_someone_the_guild_cannot_see_is_refused_and_nothing_written(store):
+    theirs = await store.add_person(
+        GUILD_B, MOD, name="Helen Toner", role="", aliases=(), kind="person"
+    )
     before = await store.export_data()
-    with pytest.raises(sqlite3.IntegrityError):
-        await store.add_entry(
-            GUILD_A,
-            MOD,
-            day=date(2024, 5, 19),
-            precision="day",
-            headline="Names someone unknown",
-            body="The person id does not exist.",
-            person_ids=[999_999],
-            source_url="https://example.com/never-stored",
-        )
+    for person_id in (999_999, theirs.id):
+        with pytest.raises(PersonRefused):
+            await store.add_entry(
+                GUILD_A,
+                MOD,
+                day=date(2024, 5, 19),
+                precision="day",
+                headline="Names someone unknown here",
+                body="Not one of this guild's people.",
+                person_ids=[store.people[0].id, person_id],
+                source_url="https://example.com/never-stored",
+            )
     assert await store.export_data() == before
 
 

@@ -19,6 +19,7 @@ from bot.models import (
     TEXT_MAX,
     Cursor,
     Entry,
+    EntryAdded,
     EntryChanges,
     MessageRef,
 )
@@ -80,12 +81,12 @@ class Moderation(commands.Cog):
                 name=fit_plain(prefix + choice.name, limits.CHOICE_NAME),
                 value=prefix + choice.value,
             )
-            for choice in person_choices(self.store, last.strip())
+            for choice in person_choices(self.store, interaction.guild_id, last.strip())
             if len(prefix + choice.value) <= 100
         ]
 
     async def single_person_autocomplete(self, interaction: discord.Interaction, current: str):
-        return person_choices(self.store, current)
+        return person_choices(self.store, interaction.guild_id, current)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -145,14 +146,15 @@ class Moderation(commands.Cog):
         people: str | None,
         announce: bool,
         from_message: MessageRef | None = None,
-    ) -> None:
+    ) -> EntryAdded:
+        """Store the update and announce it; what was stored (or found stored already)."""
         draft = update_draft(
             text=text,
             headline=headline,
             date_text=date,
             source=source,
             people_text=people,
-            people=self.store.people,
+            people=self.store.people_in(interaction.guild_id),
         )
         # Answer Discord now; storing and announcing may take longer than its 3 seconds.
         try:
@@ -185,7 +187,7 @@ class Moderation(commands.Cog):
                 f"You already posted this update as #{entry.id}; it is in `/timeline` "
                 "and was not posted or announced again.",
             )
-            return
+            return added
         report = [f"Update #{entry.id} is in this server's `/timeline`."]
         if announce:
             settings = await self.store.guild_settings(interaction.guild_id)
@@ -193,6 +195,7 @@ class Moderation(commands.Cog):
         else:
             report.append("Not announced (announce: False).")
         await self.tell_moderator(interaction, "\n".join(report))
+        return added
 
     async def tell_moderator(self, interaction: discord.Interaction, message: str) -> None:
         """The update is stored by now: make sure the moderator hears that, not an apology."""
@@ -239,7 +242,7 @@ class Moderation(commands.Cog):
         url = clean_source(source) if source is not None else KEEP
         person_ids = KEEP
         if people is not None:
-            person_ids = tuple(clean_people(people, self.store.people))
+            person_ids = tuple(clean_people(people, self.store.people_in(interaction.guild_id)))
         changes = EntryChanges(
             day=day,
             precision=precision,
@@ -317,7 +320,7 @@ class Moderation(commands.Cog):
         context: app_commands.Range[str, 1, 200] | None = None,
         source: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
-        who = resolve_person(self.store, person)
+        who = resolve_person(self.store, interaction.guild_id, person)
         body = clean_text(text, "text", TEXT_MAX)
         day, _ = clean_date(date)
         where = clean_text(context, "context", CONTEXT_MAX, multiline=False) if context else ""

@@ -69,7 +69,7 @@ class Reader(commands.Cog):
         return self.bot.store
 
     async def person_autocomplete(self, interaction: discord.Interaction, current: str):
-        return person_choices(self.store, current)
+        return person_choices(self.store, interaction.guild_id, current)
 
     # /timeline
 
@@ -96,7 +96,7 @@ class Reader(commands.Cog):
         order: Literal["oldest", "newest"] = "oldest",
     ) -> None:
         check_can_embed(interaction)
-        who = resolve_person(self.store, person) if person is not None else None
+        who = resolve_person(self.store, interaction.guild_id, person) if person else None
         start = date_option(since, "since")[0] if since is not None else None
         end = date_option(until, "until", end_of_month=True)[0] if until is not None else None
         if start and end and start > end:
@@ -114,7 +114,7 @@ class Reader(commands.Cog):
             interaction, pager.render(interaction, state, 0, Cursor()), ephemeral=private
         )
         if rendered.page.total == 0:
-            filters = escape(describe_filters(self.store, state.filters))
+            filters = escape(describe_filters(self.store, interaction.guild_id, state.filters))
             raise UserError(f"Nothing in the timeline matches {filters}. Try fewer filters.")
         await pager.send_first(interaction, state, rendered, ephemeral=private)
 
@@ -140,7 +140,7 @@ class Reader(commands.Cog):
         search: app_commands.Range[str, 1, QuoteState.SEARCH_MAX] | None = None,
     ) -> None:
         check_can_embed(interaction)
-        who = resolve_person(self.store, person)
+        who = resolve_person(self.store, interaction.guild_id, person)
         if search is not None and not search.strip():
             search = None
         state = QuoteState(who.id, search)

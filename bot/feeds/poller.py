@@ -36,6 +36,7 @@ class Feed:
     keywords: tuple[str, ...] = ()  # none: every item goes to review
     review_channel_id: int | None = None
     state: PollState = field(default_factory=PollState)
+    paused: bool = False  # never due while paused (`/feeds pause`)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class FeedSource(Protocol):
 
 
 Deliver = Callable[[NewItem], Awaitable[None]]
+
+
+class NotDelivered(Exception):
+    """`deliver` could not hand the item on for a reason it can name (the review channel is
+    gone, say): logged as one line, and the item is tried again later."""
 
 
 def item_keys(item: FeedItem) -> tuple[str, ...]:
@@ -153,6 +159,9 @@ class Poller:
         for item in to_send:
             try:
                 await self._deliver(NewItem(feed, parsed.title, item))
+            except NotDelivered as refused:
+                log.warning("Item %r of feed %s not delivered: %s", item.id, feed.id, refused)
+                continue
             except Exception:
                 # Not marked seen, so it is tried again at the next full download.
                 log.exception("Could not deliver item %r of feed %s", item.id, feed.id)

@@ -9,11 +9,15 @@ implements it on SQLite.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bot.feeds.parse import FeedItem
+from bot.feeds.poller import Feed
+from bot.feeds.schedule import PollState
 from bot.models import (
+    PEOPLE_PER_GUILD,
     AuditRecord,
     CheckReport,
     Counts,
@@ -25,8 +29,12 @@ from bot.models import (
     MessageRef,
     Page,
     Person,
+    PersonChanges,
+    PersonRemoval,
     PersonStats,
+    PersonUsage,
     Quote,
+    ReviewItem,
     SearchHit,
     SeedResult,
     SeenMarks,
@@ -34,6 +42,7 @@ from bot.models import (
     TimelineFilters,
     WhatsNew,
 )
+from bot.people import PersonRefused, check_names
 from bot.story import Story
 
 DEFAULT_READERS = 4  # connections that read at once: a slow read holds up only its own
@@ -45,21 +54,76 @@ class StoreError(Exception):
 
 class Store(ABC):
     def __init__(self) -> None:
-        self._people: tuple[Person, ...] = ()
+        self._people: tuple[Person, ...] = ()  # shipped
+        self._guild_people: dict[int, tuple[Person, ...]] = {}
         self._people_by_id: dict[int, Person] = {}
 
-    # People: few and shipped-only, so kept in memory (autocomplete never waits on the database).
+    # People: few (the shipped ones, and at most PEOPLE_PER_GUILD per guild), so all are kept
+    # in memory: autocomplete never waits on the database. Read at open, and kept up to date
+    # by the writes that change them.
 
     @property
     def people(self) -> tuple[Person, ...]:
+        """The shipped people only; a guild's commands use people_in(guild_id)."""
         return self._people
 
-    def person(self, person_id: int) -> Person | None:
-        return self._people_by_id.get(person_id)
+    def people_in(self, guild_id: int | None) -> tuple[Person, ...]:
+        """Whom a guild's commands know: the shipped people, then its own (DMs: shipped only)."""
+        own = self._guild_people.get(guild_id, ()) if guild_id is not None else ()
+        return self._people + own
+
+    def person(self, guild_id: int | None, person_id: int) -> Person | None:
+        """The person if this guild may see them (shipped, or its own)."""
+        person = self._people_by_id.get(person_id)
+        if person is None or not (person.shipped or person.scope == guild_id):
+            return None
+        return person
 
     def _remember_people(self, people: Iterable[Person]) -> None:
-        self._people = tuple(people)
-        self._people_by_id = {p.id: p for p in self._people}
+        people = sorted(people, key=lambda p: p.id)
+        self._people = tuple(p for p in people if p.shipped)
+        by_guild: dict[int, list[Person]] = {}
+        for person in people:
+            if not person.shipped:
+                by_guild.setdefault(person.scope, []).append(person)
+        self._guild_people = {guild: tuple(own) for guild, own in by_guild.items()}
+        self._people_by_id = {p.id: p for p in people}
+
+    def _remember_person(self, person: Person) -> None:
+        """A guild's person added or changed."""
+        own = [p for p in self._guild_people.get(person.scope, ()) if p.id != person.id]
+        self._guild_people[person.scope] = tuple(sorted([*own, person], key=lambda p: p.id))
+        self._people_by_id[person.id] = person
+
+    def _forget_person(self, person: Person) -> None:
+        own = tuple(p for p in self._guild_people.get(person.scope, ()) if p.id != person.id)
+        if own:
+            self._guild_people[person.scope] = own
+        else:
+            self._guild_people.pop(person.scope, None)
+        self._people_by_id.pop(person.id, None)
+
+    def _check_new_names(
+        self, guild_id: int, name: str, aliases: Iterable[str], exclude: int | None = None
+    ) -> None:
+        """NameTaken unless every name given finds only this person in the guild."""
+        check_names(self.people_in(guild_id), name, aliases, exclude=exclude)
+
+    def _check_room_for_person(self, guild_id: int) -> None:
+        if len(self._guild_people.get(guild_id, ())) >= PEOPLE_PER_GUILD:
+            raise PersonRefused(
+                f"This server already has {PEOPLE_PER_GUILD} people of its own, the most "
+                "allowed: remove one with `/removeperson` first."
+            )
+
+    def _check_people_visible(self, guild_id: int, person_ids: Iterable[int]) -> None:
+        """Refuse to link a person the guild cannot see (e.g. removed since the name was read)."""
+        for person_id in person_ids:
+            if self.person(guild_id, person_id) is None:
+                raise PersonRefused(
+                    "One of the people named is no longer in this server's story "
+                    "(removed a moment ago?); nothing was saved. `/people` lists who is."
+                )
 
     # Lifetime.
 
@@ -150,7 +214,7 @@ class Store(ABC):
         member's marks, up to the newest now, newest first; or within `window` (page turns)."""
 
     @abstractmethod
-    async def mark_seen(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
+    async def mark_caught_up(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
         """The member has seen what is new up to `marks` (marks never go back)."""
 
     @abstractmethod
@@ -216,6 +280,107 @@ class Store(ABC):
         self, guild_id: int, actor_id: int | None, quote_id: int
     ) -> Quote | None:
         """The quote removed; None when the guild has no such quote of its own to remove."""
+
+    # A guild's own people. Each write checks the names and the guild's room under the write
+    # lock (PersonRefused, NameTaken) and keeps the people in memory up to date.
+
+    @abstractmethod
+    async def add_person(
+        self,
+        guild_id: int,
+        actor_id: int | None,
+        *,
+        name: str,
+        role: str,
+        aliases: tuple[str, ...],
+        kind: str,
+    ) -> Person: ...
+
+    @abstractmethod
+    async def edit_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, changes: PersonChanges
+    ) -> Person | None:
+        """The person as changed; None when the guild has no such person of its own."""
+
+    @abstractmethod
+    async def person_usage(self, guild_id: int, person_id: int) -> PersonUsage | None:
+        """How often the guild's updates and quotes use one of its own people (None: not one)."""
+
+    @abstractmethod
+    async def remove_person(
+        self, guild_id: int, actor_id: int | None, person_id: int, expected: PersonUsage
+    ) -> PersonRemoval | None:
+        """Remove one of the guild's people, if their usage is still `expected`: their name
+        comes off the updates that named them and their quotes are deleted, so no row is
+        left pointing at them. None when the guild has no such person of its own."""
+
+    # Feeds (bot.feeds): a guild's feeds, the poller's FeedSource, and the review queue.
+
+    @abstractmethod
+    async def feeds(self, guild_id: int) -> list[Feed]: ...
+
+    @abstractmethod
+    async def add_feed(
+        self,
+        guild_id: int,
+        actor_id: int | None,
+        *,
+        url: str,
+        keywords: tuple[str, ...],
+        review_channel_id: int,
+    ) -> tuple[Feed, bool]:
+        """(the new feed, True), or (the guild's feed of this address, False) if it has one;
+        FeedInputError when the guild follows as many feeds as it may."""
+
+    @abstractmethod
+    async def remove_feed(self, guild_id: int, actor_id: int | None, feed_id: int) -> Feed | None:
+        """Remove one of the guild's feeds; its review cards keep working."""
+
+    @abstractmethod
+    async def pause_feed(
+        self, guild_id: int, actor_id: int | None, feed_id: int, paused: bool
+    ) -> Feed | None:
+        """Pause or resume one of the guild's feeds (resumed: due at once)."""
+
+    @abstractmethod
+    async def due_feeds(
+        self, now: datetime, guild_ids: Collection[int] | None = None
+    ) -> list[Feed]:
+        """Unpaused feeds due at `now`, most overdue first, a round's worth at most; only of
+        `guild_ids` when given (a process polls the guilds it serves)."""
+
+    @abstractmethod
+    async def seen_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        """Those of `keys` the feed has seen, or its guild has a card for (by id or link)."""
+
+    @abstractmethod
+    async def mark_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None: ...
+
+    @abstractmethod
+    async def save_state(self, feed_id: int, state: PollState) -> None: ...
+
+    @abstractmethod
+    async def add_review_item(self, feed: Feed, outlet: str, item: FeedItem) -> ReviewItem | None:
+        """The item to post as a card; None when the guild had it already (by id or link, from
+        any of its feeds) or the feed is gone. One stored before whose card was never posted
+        comes back, so it is posted this time."""
+
+    @abstractmethod
+    async def set_review_card(self, item_id: int, channel_id: int, message_id: int) -> None: ...
+
+    @abstractmethod
+    async def review_item(self, guild_id: int, item_id: int) -> ReviewItem | None: ...
+
+    @abstractmethod
+    async def decide_review_item(
+        self,
+        guild_id: int,
+        item_id: int,
+        actor_id: int,
+        status: str,
+        entry_id: int | None = None,
+    ) -> ReviewItem | None:
+        """Record ADDED or DISMISSED if the item is still pending; the item as it is now."""
 
     @abstractmethod
     async def update_guild_settings(

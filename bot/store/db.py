@@ -220,22 +220,38 @@ def refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     refuse_newer(conn, path)
     pending = migrations()
-    while schema_version(conn) < len(pending):
-        conn.execute("BEGIN IMMEDIATE")
-        # Read again under the write lock: another process may have migrated in the meantime.
-        current = schema_version(conn)
-        if current >= len(pending):
-            conn.execute("COMMIT")
-            break
-        migration = pending[current]
-        try:
-            for statement in split_statements(migration.sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {migration.version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    if schema_version(conn) >= len(pending):
+        return
+    # Foreign keys are off while migrations run (SQLite's way to rebuild a table that others
+    # reference, https://sqlite.org/lang_altertable.html#otheralter) and checked before each
+    # commit instead, so no migration can leave a row pointing nowhere.
+    conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before BEGIN
+    try:
+        while schema_version(conn) < len(pending):
+            conn.execute("BEGIN IMMEDIATE")
+            # Read again under the write lock: another process may have migrated meanwhile.
+            current = schema_version(conn)
+            if current >= len(pending):
+                conn.execute("COMMIT")
+                break
+            migration = pending[current]
+            try:
+                for statement in split_statements(migration.sql):
+                    conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"migration {migration.version:03d} of {path} would leave {len(broken)} "
+                        f"row{'s' if len(broken) != 1 else ''} pointing nowhere (in "
+                        f"{broken[0][0]}); nothing changed"
+                    )
+                conn.execute(f"PRAGMA user_version = {migration.version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 def split_statements(script: str) -> list[str]:

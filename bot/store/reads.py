@@ -365,7 +365,7 @@ async def people_stats(
                 WHERE person_id = p.id AND scope IN (0, :scope)) AS quotes,
             (SELECT coalesce(sum(n), 0) FROM person_entry_counts
                 WHERE person_id = p.id AND scope IN (0, :scope)) AS entries
-        FROM people p ORDER BY p.id
+        FROM people p WHERE p.scope IN (0, :scope) ORDER BY p.id
         """,
         {"scope": scope},
     )
@@ -379,7 +379,8 @@ async def counts(conn: aiosqlite.Connection, scope: int) -> Counts:
         SELECT
             (SELECT coalesce(sum(n), 0) FROM entry_counts WHERE scope IN (0, :scope)),
             (SELECT coalesce(sum(n), 0) FROM person_quote_counts WHERE scope IN (0, :scope)),
-            (SELECT count(*) FROM people WHERE kind = 'person')  -- outlets are sources
+            (SELECT count(*) FROM people
+                WHERE kind = 'person' AND scope IN (0, :scope))  -- outlets are sources
         """,
         {"scope": scope},
     )
@@ -420,9 +421,10 @@ async def timeline_version(conn: aiosqlite.Connection, scope: int) -> str:
     """A value that changes whenever what `scope` reads in the timeline may have changed.
 
     For caches (the chart), from index-only reads: every moderator write, and every shipped
-    change `db seed --update` makes, adds an audit row in its scope; adding, removing or
+    change `db seed --update` makes, adds an audit row in its scope (so does adding, editing
+    or removing one of the guild's people, whose names the picture shows); adding, removing or
     restoring an entry changes the visible counts; new rows (seeding, imports) raise the
-    largest id. (People are read once at start, so their names cannot change under a cache.)
+    largest id.
     """
     row = await _one(
         conn,

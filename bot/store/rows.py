@@ -17,6 +17,7 @@ def person(row: sqlite3.Row) -> Person:
         row["role"],
         tuple(json.loads(row["aliases"])),
         row["kind"],
+        row["scope"],
     )
 
 

@@ -45,10 +45,10 @@ async def seed(conn: aiosqlite.Connection, story: Story, *, update: bool = False
     if not update and await reads.meta(conn, STORY_HASH_KEY) == digest:
         return SeedResult()
     async with transaction(conn):
-        # People are shipped-only data, so the file is always right about them.
+        # The file is always right about the shipped people (servers add theirs apart).
         await conn.executemany(
-            """INSERT INTO people (slug, name, role, aliases, kind) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (slug) DO UPDATE SET name = excluded.name, role = excluded.role,
+            """INSERT INTO people (scope, slug, name, role, aliases, kind) VALUES (0, ?, ?, ?, ?, ?)
+            ON CONFLICT (scope, slug) DO UPDATE SET name = excluded.name, role = excluded.role,
             aliases = excluded.aliases, kind = excluded.kind""",
             [(p.slug, p.name, p.role, json.dumps(list(p.aliases)), p.kind) for p in story.people],
         )
@@ -61,7 +61,7 @@ async def seed(conn: aiosqlite.Connection, story: Story, *, update: bool = False
         )
         people = await reads.people(conn)
         ids = _Ids(
-            {p.slug: p.id for p in people},
+            {p.slug: p.id for p in people if p.shipped},
             dict(
                 await conn.execute_fetchall(
                     "SELECT seed_key, id FROM sources WHERE seed_key IS NOT NULL"

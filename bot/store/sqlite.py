@@ -17,6 +17,10 @@ What a command costs in hops (one statement sent to a connection's thread and an
   options: 5. /editupdate: a read, then 6 (one field) to 12 (text, source and people).
 - /whatsnew: one read, then (after the answer) one statement on the writer for the member's
   marks. The timeline's newest page adds that statement too, after the page is shown.
+- /addperson: 4 (names are checked in memory); /editperson: 5; /removeperson: a read, then
+  13 however many updates and quotes it touches.
+- /feeds list: one read; /feeds add: 6, then a check. A feed check: a read of its seen keys,
+  5 per card (the item, then the card's ids), 4 per batch marked seen, 1 for its state.
 - Opening: the migration on a plain sqlite3 connection (in a worker thread), two hops per
   connection, then two (the seeded story's hash, the people) when the story is unchanged.
 """
@@ -33,6 +37,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.models import (
+    KEEP,
     AuditRecord,
     CheckReport,
     Counts,
@@ -55,6 +60,8 @@ from bot.models import (
 from bot.store import catch_up, db, reads, seeding, transfer, writes
 from bot.store.base import DEFAULT_READERS, Store, StoreError
 from bot.store.reads import scope_of
+from bot.store.sqlite_feeds import FeedsOnSqlite
+from bot.store.sqlite_people import PeopleOnSqlite
 from bot.story import Story
 
 OnConnect = Callable[[aiosqlite.Connection], Awaitable[object]]
@@ -76,7 +83,7 @@ async def _close_all(connections: list[aiosqlite.Connection]) -> None:
         raise first
 
 
-class SqliteStore(Store):
+class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
     def __init__(
         self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]
     ) -> None:
@@ -267,7 +274,7 @@ class SqliteStore(Store):
                 conn, self._people_by_id, guild_id, user_id, per_page, page, window
             )
 
-    async def mark_seen(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
+    async def mark_caught_up(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
         async with self._writing() as conn:
             await catch_up.mark_seen(conn, guild_id, user_id, marks)
 
@@ -295,6 +302,7 @@ class SqliteStore(Store):
         from_message: MessageRef | None = None,
     ) -> EntryAdded:
         async with self._writing() as conn:
+            self._check_people_visible(guild_id, person_ids)
             return await writes.add_entry(
                 conn,
                 self._people_by_id,
@@ -313,6 +321,8 @@ class SqliteStore(Store):
         self, guild_id: int, actor_id: int | None, entry_id: int, changes: EntryChanges
     ) -> Entry | None:
         async with self._writing() as conn:
+            if changes.person_ids is not KEEP:
+                self._check_people_visible(guild_id, changes.person_ids)
             return await writes.edit_entry(
                 conn, self._people_by_id, guild_id, actor_id, entry_id, changes
             )
@@ -345,6 +355,7 @@ class SqliteStore(Store):
         source_url: str | None,
     ) -> Quote:
         async with self._writing() as conn:
+            self._check_people_visible(guild_id, [person_id])
             return await writes.add_quote(
                 conn,
                 self._people_by_id,

@@ -29,11 +29,15 @@ TABLES = (
     "quotes",
     "audit_log",
     "guild_settings",
+    "feeds",
+    "feed_seen",
+    "review_items",
 )
 KEYS = {
     "entry_people": ("entry_id", "person_id"),
     "entry_sources": ("entry_id", "source_id"),
     "guild_settings": ("guild_id",),
+    "feed_seen": ("feed_id", "key"),
 }
 IMPORT_CHUNK = 400  # rows looked up and inserted per statement (2 keys each: under 999 variables)
 
@@ -206,7 +210,17 @@ async def database_file(conn: aiosqlite.Connection) -> Path:
 
 async def check(conn: aiosqlite.Connection) -> CheckReport:
     problems = [row[0] for row in await conn.execute_fetchall("PRAGMA integrity_check")]
-    tables = ("people", "sources", "entries", "quotes", "audit_log", "guild_settings", "seen_marks")
+    tables = (
+        "people",
+        "sources",
+        "entries",
+        "quotes",
+        "audit_log",
+        "guild_settings",
+        "seen_marks",
+        "feeds",
+        "review_items",
+    )
     counted = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM {table}" for table in tables)
     found = await conn.execute_fetchall(
         f"""{counted}

@@ -39,9 +39,8 @@ async def announce_update(
     return results
 
 
-async def post(
-    channel, name: str, embed: discord.Embed, role: discord.Role | None, *, ping: bool
-) -> str:
+def missing_permission(channel) -> str | None:
+    """The first permission the bot lacks to post an embed in `channel`, or None."""
     if isinstance(channel, discord.abc.GuildChannel):
         perms = channel.permissions_for(channel.guild.me)
         # Lacking an earlier one implies lacking the later ones: name the first.
@@ -51,7 +50,16 @@ async def post(
             ("Embed Links", perms.embed_links),
         ):
             if not granted:
-                return f"Could not announce in {name}: I lack {label} there."
+                return label
+    return None
+
+
+async def post(
+    channel, name: str, embed: discord.Embed, role: discord.Role | None, *, ping: bool
+) -> str:
+    missing = missing_permission(channel)
+    if missing:
+        return f"Could not announce in {name}: I lack {missing} there."
     # The configured updates role, in the updates channel, is the only mention the bot allows.
     pinged = role if ping else None
     content = pinged.mention if pinged is not None else None

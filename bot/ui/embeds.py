@@ -174,9 +174,9 @@ def people_embed(stats: list[PersonStats]) -> discord.Embed:
     lines = []
     for s in (s for s in stats if not s.person.is_outlet):
         counts = f"{s.quotes} {'quote' if s.quotes == 1 else 'quotes'}, {s.entries} {'entry' if s.entries == 1 else 'entries'}"
-        lines.append(
-            f"**{escape(s.person.name)}** (`{s.person.slug}`): {escape(s.person.role)} · {counts}"
-        )
+        role = f"{escape(s.person.role)} · " if s.person.role else ""
+        here = ", added here" if not s.person.shipped else ""
+        lines.append(f"**{escape(s.person.name)}** (`{s.person.slug}`{here}): {role}{counts}")
     description = ""
     for line in lines:
         if len(description) + len(line) + 1 > limits.EMBED_DESCRIPTION - 40:

@@ -17,6 +17,7 @@ import discord
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.errors import UserError
 from bot.models import HEADLINE_MAX, SOURCE_URL_MAX, TEXT_MAX, MessageRef
+from bot.people import PersonRefused
 from bot.ui.respond import report_error, send_ephemeral
 from bot.ui.text import fit_plain
 
@@ -37,7 +38,7 @@ FORM_CLOSED = (
 CUT_MARKER = " [cut to fit]"
 TEXT_CUT_TITLE = "Post an update (text cut to fit: see its end)"
 
-PostUpdate = Callable[..., Awaitable[None]]
+PostUpdate = Callable[..., Awaitable[object]]
 
 
 def with_text_back(message: str, text: str) -> str:
@@ -135,7 +136,7 @@ class UpdateModal(discord.ui.Modal, title="Post an update"):
         )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        if isinstance(error, UserError):
+        if isinstance(error, UserError | PersonRefused):
             error = UserError(with_text_back(str(error), self.text.value))
         await report_error(interaction, error, "The /addupdate form")
 
