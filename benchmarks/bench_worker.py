@@ -32,7 +32,8 @@ from bot.fair_use import FairUse, Limit, RateLimiter
 from bot.models import Cursor, TimelineFilters
 from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
-from bot.store import Store, db, open_store, reads, writes
+from bot.search_terms import search_terms
+from bot.store import SearchBudget, Store, db, open_store, reads, searching, writes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_data import BENCH_GUILD_ID
@@ -276,7 +277,9 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             "timeline_person": lambda: timeline(TimelineFilters(person_id=leike.id)),
             "timeline_since_until": lambda: timeline(since_until),
             "page_turn": page_turn,
-            "search": lambda: reads.search(reader, scope, SEARCH, 0, SEARCH_PER_PAGE),
+            "search": lambda: searching.search(
+                reader, scope, search_terms(SEARCH), 0, SEARCH_PER_PAGE, SearchBudget.candidates
+            ),
             "quote": lambda: reads.quote_at(reader, by_id, scope, leike.id, 0, None),
             "quote_autocomplete": autocomplete,
             "addupdate": addupdate,
@@ -326,7 +329,7 @@ async def measure_throughput(path: Path, seconds: float) -> float:
                         BENCH_GUILD_ID, TimelineFilters(), Cursor(), TIMELINE_PER_PAGE
                     )
                 elif pick < 0.65:
-                    await store.search(BENCH_GUILD_ID, SEARCH, 0, SEARCH_PER_PAGE)
+                    await store.search(BENCH_GUILD_ID, search_terms(SEARCH), 0, SEARCH_PER_PAGE)
                 elif pick < 0.8:
                     await store.quote_at(BENCH_GUILD_ID, by_slug[PERSON], 0)
                 elif pick < 0.95:

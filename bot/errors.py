@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from bot.search_terms import QueryError
+from bot.store.base import SearchStopped
+
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again."
 
 
@@ -14,7 +17,8 @@ class UserError(Exception):
 def message_for(error: BaseException) -> str | None:
     """What to tell the user about an error they caused, or None for our own failures."""
     original = getattr(error, "original", error)
-    if isinstance(original, UserError):
+    # A search with nothing to look for, or stopped by its time budget: the sentence says why.
+    if isinstance(original, UserError | QueryError | SearchStopped):
         return str(original)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: you can use this again in {error.retry_after:.0f} seconds."

@@ -3,7 +3,7 @@ page of it is rendered. The commands that open them are in reader.py and moderat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
@@ -12,6 +12,7 @@ import discord
 from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.dates import format_date
 from bot.models import Cursor, Page, TimelineFilters
+from bot.search_terms import SearchTerms, search_terms
 from bot.store import Store
 from bot.ui import embeds
 from bot.ui.moderation import history_embed
@@ -49,6 +50,13 @@ def check_text(text: str | None, cap: int, *, optional: bool = True) -> None:
         raise ValueError(f"text outside 1..{cap} characters")
 
 
+def searched_words(state: object, search: str | None) -> None:
+    """Set a state's `terms`, the words its search looks for (bot.search_terms), once, as it
+    is made. A search with nothing to look for raises QueryError: a command answers it with
+    its sentence, and a button whose state says so is out of date (it is a ValueError)."""
+    object.__setattr__(state, "terms", search_terms(search) if search is not None else None)
+
+
 # /timeline
 
 
@@ -61,15 +69,17 @@ class TimelineState:
     person_id: int | None = None
     since: date | None = None
     until: date | None = None
-    search: str | None = None
+    search: str | None = None  # as typed: the buttons carry it
+    terms: SearchTerms | None = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_person(self.person_id)
         check_text(self.search, self.SEARCH_MAX)
+        searched_words(self, self.search)
 
     @property
     def filters(self) -> TimelineFilters:
-        return TimelineFilters(self.person_id, self.since, self.until, self.search)
+        return TimelineFilters(self.person_id, self.since, self.until, self.terms)
 
     def encode(self) -> str:
         person = b36(self.person_id) if self.person_id is not None else ""
@@ -102,7 +112,7 @@ def describe_filters(store: Store, filters: TimelineFilters) -> str:
     if filters.until:
         parts.append(f"up to {format_date(filters.until)}")
     if filters.search:
-        parts.append(f"mentioning “{fit_plain(' '.join(filters.search.split()), 40)}”")
+        parts.append(f"mentioning “{fit_plain(filters.search.text, 40)}”")
     return ", ".join(parts)
 
 
@@ -118,9 +128,10 @@ class TimelinePager(Pager[TimelineState]):
         found = await store.timeline(
             interaction.guild_id, state.filters, cursor, TIMELINE_PER_PAGE, page
         )
-        return Rendered(
-            embeds.timeline_embed(found, escape(describe_filters(store, state.filters))), found
-        )
+        described = describe_filters(store, state.filters)
+        if state.terms is not None and not found.exact:  # the search budget left some out
+            described += ", among the most recently added matches"
+        return Rendered(embeds.timeline_embed(found, escape(described)), found)
 
 
 # /quote
@@ -133,11 +144,13 @@ class QuoteState:
     SEARCH_MAX: ClassVar[int] = 40
 
     person_id: int
-    search: str | None = None
+    search: str | None = None  # as typed: the buttons carry it
+    terms: SearchTerms | None = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_person(self.person_id)
         check_text(self.search, self.SEARCH_MAX)
+        searched_words(self, self.search)
 
     def encode(self) -> str:
         return f"{self.person_id}|{self.search or ''}"
@@ -161,12 +174,12 @@ class QuotePager(Pager[QuoteState]):
         self, interaction: discord.Interaction, state: QuoteState, page: int, cursor: Cursor
     ) -> Rendered:
         store = interaction.client.store
-        found = await store.quote_at(interaction.guild_id, state.person_id, page, state.search)
+        found = await store.quote_at(interaction.guild_id, state.person_id, page, state.terms)
         if not found.items:
             who = store.person(state.person_id)
             gone = f"No quotes from {who.name if who else 'them'} any more."
             return Rendered(discord.Embed(description=gone), Page((), 0, 0, 1))
-        return Rendered(embeds.quote_embed(found, state.search), found)
+        return Rendered(embeds.quote_embed(found, state.terms and state.terms.text), found)
 
 
 # /search
@@ -179,9 +192,11 @@ class SearchState:
     QUERY_MAX: ClassVar[int] = 60
 
     query: str
+    terms: SearchTerms = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_text(self.query, self.QUERY_MAX, optional=False)
+        searched_words(self, self.query)
 
     def encode(self) -> str:
         return self.query
@@ -200,9 +215,9 @@ class SearchPager(Pager[SearchState]):
         self, interaction: discord.Interaction, state: SearchState, page: int, cursor: Cursor
     ) -> Rendered:
         found = await interaction.client.store.search(
-            interaction.guild_id, state.query, page, SEARCH_PER_PAGE
+            interaction.guild_id, state.terms, page, SEARCH_PER_PAGE
         )
-        return Rendered(embeds.search_embed(found, state.query), found)
+        return Rendered(embeds.search_embed(found, state.terms), found)
 
 
 # /history
