@@ -11,6 +11,7 @@ import pytest
 from helpers import handled_errors
 
 from bot import create_bot
+from bot.pagers import QuoteState, SearchState, TimelineState
 from bot.store import SearchBudget, SqliteStore
 
 NOTHING_SPECIFIC = (
@@ -176,3 +177,14 @@ async def test_each_word_found_is_bold_in_a_snippet_cut_around_it(
     assert snippet.startswith("…The **Quokka** met a **numbat** by the river.")  # a sentence
     assert snippet.endswith("…")
     assert snippet.count("**") == 4  # only the words searched for
+
+
+@pytest.mark.parametrize(
+    ("state", "encoded"),
+    [(SearchState, "the"), (TimelineState, "|||the"), (QuoteState, "1|a b c")],
+)
+def test_a_button_whose_search_has_nothing_to_look_for_is_out_of_date(state, encoded):
+    # No command makes such a button: a crafted or old one is a ValueError, which the page
+    # buttons answer as out of date.
+    with pytest.raises(ValueError, match="very common or one-letter"):
+        state.decode(encoded)
