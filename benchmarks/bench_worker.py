@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.models import Cursor, SeenMarks, TimelineFilters
 from bot.pagers import SEARCH_PER_PAGE, TIMELINE_PER_PAGE, WHATS_NEW_PER_PAGE
 from bot.people import autocomplete as people_autocomplete
+from bot.search_terms import search_terms
 from bot.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -260,7 +261,7 @@ async def measure_sql_floor(path: Path, calls: int, warmup: int) -> dict[str, li
             "timeline": lambda: timeline(TimelineFilters()),
             "timeline_person": lambda: timeline(TimelineFilters(person_id=leike.id)),
             "timeline_since_until": lambda: timeline(since_until),
-            "search": lambda: store.search(scope, SEARCH, 0, SEARCH_PER_PAGE),
+            "search": lambda: store.search(scope, search_terms(SEARCH), 0, SEARCH_PER_PAGE),
             "quote": lambda: store.quote_at(scope, leike.id, 0),
             "entry": lambda: store.entry(scope, ENTRY_ID),
             "people": lambda: store.people_stats(scope),
@@ -314,7 +315,7 @@ async def measure_throughput(path: Path, seconds: float) -> float:
                         BENCH_GUILD_ID, TimelineFilters(), Cursor(), TIMELINE_PER_PAGE
                     )
                 elif pick < 0.65:
-                    await store.search(BENCH_GUILD_ID, SEARCH, 0, SEARCH_PER_PAGE)
+                    await store.search(BENCH_GUILD_ID, search_terms(SEARCH), 0, SEARCH_PER_PAGE)
                 elif pick < 0.8:
                     await store.quote_at(BENCH_GUILD_ID, by_slug[PERSON], 0)
                 elif pick < 0.95:

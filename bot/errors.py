@@ -5,6 +5,8 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.people import PersonRefused
+from bot.search_terms import QueryError
+from bot.store.base import SearchStopped
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again."
 
@@ -16,8 +18,9 @@ class UserError(Exception):
 def message_for(error: BaseException) -> str | None:
     """What to tell the user about an error they caused, or None for our own failures."""
     original = getattr(error, "original", error)
-    # PersonRefused comes from the store, which raises no discord-aware errors.
-    if isinstance(original, UserError | PersonRefused):
+    # PersonRefused comes from the store, which raises no discord-aware errors; a search with
+    # nothing to look for, or stopped by its time budget: the sentence says why.
+    if isinstance(original, UserError | PersonRefused | QueryError | SearchStopped):
         return str(original)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: you can use this again in {error.retry_after:.0f} seconds."

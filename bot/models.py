@@ -5,7 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from bot.search_terms import SearchTerms
 
 T = TypeVar("T")
 
@@ -113,7 +116,7 @@ class TimelineFilters:
     person_id: int | None = None
     since: date | None = None
     until: date | None = None
-    search: str | None = None
+    search: SearchTerms | None = None  # entries holding every one of these words
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from functools import partial
 from typing import ClassVar
@@ -16,6 +16,7 @@ from bot.checks import NOT_A_MODERATOR, is_moderator
 from bot.dates import format_date
 from bot.models import Cursor, Entry, Page, SeenMarks, TimelineFilters
 from bot.options import check_can_embed
+from bot.search_terms import SearchTerms, search_terms
 from bot.store import Store
 from bot.ui import embeds
 from bot.ui.catch_up import WHATS_NEW_KIND, nothing_new, whats_new_embed
@@ -58,6 +59,13 @@ def check_text(text: str | None, cap: int, *, optional: bool = True) -> None:
         raise ValueError(f"text outside 1..{cap} characters")
 
 
+def searched_words(state: object, search: str | None) -> None:
+    """Set a state's `terms`, the words its search looks for (bot.search_terms), once, as it
+    is made. A search with nothing to look for raises QueryError: a command answers it with
+    its sentence, and a button whose state says so is out of date (it is a ValueError)."""
+    object.__setattr__(state, "terms", search_terms(search) if search is not None else None)
+
+
 # /timeline
 
 
@@ -70,15 +78,17 @@ class TimelineState:
     person_id: int | None = None
     since: date | None = None
     until: date | None = None
-    search: str | None = None
+    search: str | None = None  # as typed: the buttons carry it
+    terms: SearchTerms | None = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_person(self.person_id)
         check_text(self.search, self.SEARCH_MAX)
+        searched_words(self, self.search)
 
     @property
     def filters(self) -> TimelineFilters:
-        return TimelineFilters(self.person_id, self.since, self.until, self.search)
+        return TimelineFilters(self.person_id, self.since, self.until, self.terms)
 
     def encode(self) -> str:
         person = b36(self.person_id) if self.person_id is not None else ""
@@ -111,7 +121,7 @@ def describe_filters(store: Store, guild_id: int | None, filters: TimelineFilter
     if filters.until:
         parts.append(f"up to {format_date(filters.until)}")
     if filters.search:
-        parts.append(f"mentioning “{fit_plain(' '.join(filters.search.split()), 40)}”")
+        parts.append(f"mentioning “{fit_plain(filters.search.text, 40)}”")
     return ", ".join(parts)
 
 
@@ -135,8 +145,10 @@ class TimelinePager(Pager[TimelineState]):
             page,
             newest_first=self.newest_first,
         )
-        filters = escape(describe_filters(store, interaction.guild_id, state.filters))
-        embed = embeds.timeline_embed(found, filters, newest_first=self.newest_first)
+        described = describe_filters(store, interaction.guild_id, state.filters)
+        if state.terms is not None and not found.exact:  # the search budget left some out
+            described += ", among the most recently added matches"
+        embed = embeds.timeline_embed(found, escape(described), newest_first=self.newest_first)
         return Rendered(embed, found, self.caught_up(interaction, state, found))
 
     def caught_up(
@@ -170,11 +182,13 @@ class QuoteState:
     SEARCH_MAX: ClassVar[int] = 40
 
     person_id: int
-    search: str | None = None
+    search: str | None = None  # as typed: the buttons carry it
+    terms: SearchTerms | None = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_person(self.person_id)
         check_text(self.search, self.SEARCH_MAX)
+        searched_words(self, self.search)
 
     def encode(self) -> str:
         return f"{self.person_id}|{self.search or ''}"
@@ -198,12 +212,12 @@ class QuotePager(Pager[QuoteState]):
         self, interaction: discord.Interaction, state: QuoteState, page: int, cursor: Cursor
     ) -> Rendered:
         store = interaction.client.store
-        found = await store.quote_at(interaction.guild_id, state.person_id, page, state.search)
+        found = await store.quote_at(interaction.guild_id, state.person_id, page, state.terms)
         if not found.items:
             who = store.person(interaction.guild_id, state.person_id)
             gone = f"No quotes from {who.name if who else 'them'} any more."
             return Rendered(discord.Embed(description=gone), Page((), 0, 0, 1))
-        return Rendered(embeds.quote_embed(found, state.search), found)
+        return Rendered(embeds.quote_embed(found, state.terms and state.terms.text), found)
 
 
 # /search
@@ -216,9 +230,11 @@ class SearchState:
     QUERY_MAX: ClassVar[int] = 60
 
     query: str
+    terms: SearchTerms = field(init=False, compare=False)  # the words searched for
 
     def __post_init__(self) -> None:
         check_text(self.query, self.QUERY_MAX, optional=False)
+        searched_words(self, self.query)
 
     def encode(self) -> str:
         return self.query
@@ -237,9 +253,9 @@ class SearchPager(Pager[SearchState]):
         self, interaction: discord.Interaction, state: SearchState, page: int, cursor: Cursor
     ) -> Rendered:
         found = await interaction.client.store.search(
-            interaction.guild_id, state.query, page, SEARCH_PER_PAGE
+            interaction.guild_id, state.terms, page, SEARCH_PER_PAGE
         )
-        return Rendered(embeds.search_embed(found, state.query), found)
+        return Rendered(embeds.search_embed(found, state.terms), found)
 
 
 # /history

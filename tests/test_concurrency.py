@@ -6,6 +6,7 @@ import asyncio
 from datetime import date
 
 from bot.models import Cursor, TimelineFilters
+from bot.search_terms import search_terms
 from bot.store import Store, open_store
 
 GUILD = 111_111_111_111_111_111
@@ -35,7 +36,7 @@ async def read_many(store: Store, reads: int) -> int:
     seen = 0
     for n in range(reads):
         page = await store.timeline(GUILD, TimelineFilters(), Cursor(), 10)
-        hits = await store.search(GUILD, "update", n % 5, 5)
+        hits = await store.search(GUILD, search_terms("update"), n % 5, 5)
         seen += len(page.items) + len(hits.items)
     return seen
 

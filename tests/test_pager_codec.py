@@ -17,6 +17,7 @@ from bot.pagers import (
     check_person,
     check_text,
 )
+from bot.search_terms import search_terms
 from bot.ui.pager import (
     ID_MAX,
     OWNER_MAX,
@@ -198,7 +199,7 @@ def test_timeline_state_writes_each_filter_in_its_place():
     assert TimelineState.decode("|||") == TimelineState()
     assert TimelineState(person_id=1).encode() == "1|||"
     assert state.filters == TimelineFilters(
-        PERSON_ID_MAX, MAY_17, date(2024, 5, 31), "safety | culture"
+        PERSON_ID_MAX, MAY_17, date(2024, 5, 31), search_terms("safety | culture")
     )
 
 
@@ -229,7 +230,7 @@ def test_quote_state():
 
 def test_search_and_history_states():
     assert SearchState("safety culture").encode() == "safety culture"
-    assert SearchState.decode("a|b:c") == SearchState("a|b:c")
+    assert SearchState.decode("alpha|beta:gamma") == SearchState("alpha|beta:gamma")
     with pytest.raises(ValueError):
         SearchState(None)  # a search always has its query
     assert HistoryState(12).encode() == "12"

@@ -1,7 +1,8 @@
 """Every read a command makes is served by an index: checked on SQLite's own query plans.
 
-The SQL is not copied here: the real read functions of bot.store.reads run on a real database
-with a trace callback, and each statement they send is explained with EXPLAIN QUERY PLAN.
+The SQL is not copied here: the real read functions of bot.store.reads (and the search read of
+bot.store.searching) run on a real database with a trace callback, and each statement they send
+is explained with EXPLAIN QUERY PLAN.
 
 What the check accepts, and why:
 - SEARCH lines (an index or primary-key lookup) of any table.
@@ -10,7 +11,10 @@ What the check accepts, and why:
   links, or the one row of a total or of a member's /whatsnew marks.
 - SCAN of `text_edits`: one row, the counter that numbers text edits.
 - SCAN of an FTS5 table through its MATCH constraint (plan text `VIRTUAL TABLE INDEX n:M...`,
-  or on old SQLite an odd idxNum): that walks the full-text index for the query's terms only.
+  or on old SQLite an odd idxNum): that walks the full-text index for the query's terms only,
+  and those terms are the asking guild's and the shipped story's (checked below).
+- SCAN of `hits` and `hits_scopeN`: a search's candidates, at most the budget's most recent
+  matches of each kind in each scope it reads; the rows they name are looked up by id.
 - SCAN of `people`: shipped-only, about ten rows, and every row is part of /people's answer.
 - `USE TEMP B-TREE FOR ORDER BY`: sorts the rows the index found, not the table.
 Anything else that scans a table fails, including a covering-index scan of entries or quotes:
@@ -34,16 +38,19 @@ import pytest
 
 from bot.config import DEFAULT_STORY_PATH
 from bot.models import Cursor, EntryChanges, SeenMarks, TimelineFilters
-from bot.store import catch_up, db, reads, seeding, writes
+from bot.search_terms import search_terms
+from bot.store import catch_up, db, reads, searching, seeding, writes
 from bot.story import load_story
 
 GUILDS = (111111111111111111, 222222222222222222, 333333333333333333)
 GUILD = GUILDS[0]
 
 _FTS_SCAN = re.compile(r"SCAN (\w+_fts) VIRTUAL TABLE INDEX (\d+):(\S*)")
+_FTS_QUERY = re.compile(r"MATCH '((?:[^']|'')*)'")  # as SQLite's trace fills in a parameter
+_TERM = re.compile(r'"([eq])(\d+)x[^\W_]+"')  # a quoted term of the scoped index
 _HARMLESS_SCAN = re.compile(
-    r"SCAN (\(subquery-\d+\)|page|keys|pick|total|marks|member|text_edits|CONSTANT ROW)"
-    r"( LEFT-JOIN)?$"
+    r"SCAN (\(subquery-\d+\)|page|keys|pick|total|marks|member|text_edits|hits|hits_scope\d"
+    r"|CONSTANT ROW)( LEFT-JOIN)?$"
 )
 _PEOPLE_SCAN = re.compile(r"SCAN (p|people)( USING COVERING INDEX \w+)?$")
 
@@ -194,13 +201,15 @@ CASES: dict[str, Callable[[Database], Awaitable[object]]] = {
         10,
     ),
     "timeline with search": lambda d: reads.timeline(
-        d.conn, d.people, GUILD, TimelineFilters(search="equity"), Cursor(), 10
+        d.conn, d.people, GUILD, TimelineFilters(search=search_terms("equity")), Cursor(), 10
     ),
     "timeline with every filter": lambda d: reads.timeline(
         d.conn,
         d.people,
         GUILD,
-        TimelineFilters(person_id=min(d.people), since=date(2024, 1, 1), search="OpenAI"),
+        TimelineFilters(
+            person_id=min(d.people), since=date(2024, 1, 1), search=search_terms("OpenAI")
+        ),
         Cursor(),
         10,
     ),
@@ -209,9 +218,10 @@ CASES: dict[str, Callable[[Database], Awaitable[object]]] = {
     ),
     "quote by person": lambda d: reads.quote_at(d.conn, d.people, GUILD, d.quoted, 1),
     "quote by person with search": lambda d: reads.quote_at(
-        d.conn, d.people, GUILD, d.quoted, 0, "safety"
+        d.conn, d.people, GUILD, d.quoted, 0, search_terms("safety")
     ),
-    "search": lambda d: reads.search(d.conn, GUILD, "equity compute", 0, 10),
+    "search": lambda d: searching.search(d.conn, GUILD, search_terms("equity compute"), 0, 10, 50),
+    "search in DMs": lambda d: searching.search(d.conn, 0, search_terms("Leike"), 0, 10, 50),
     "entry by id": lambda d: reads.entry(d.conn, d.people, GUILD, 3),
     "quote by id": lambda d: reads.quote(d.conn, d.people, GUILD, 3),
     "people with counts": lambda d: reads.people_stats(d.conn, d.people, GUILD),
@@ -260,8 +270,9 @@ async def test_reads_use_indexes(database, case):
         ("timeline, later page", r"SEARCH entries USING INDEX entries_timeline \(scope=\? AND "),
         ("timeline by person", r"SEARCH entry_people USING INDEX entry_people_timeline"),
         ("quote by person", r"SEARCH quotes USING INDEX quotes_by_person"),
-        ("search", r"SCAN entries_fts VIRTUAL TABLE"),
-        ("search", r"SCAN quotes_fts VIRTUAL TABLE"),
+        ("search", r"SCAN search_fts VIRTUAL TABLE"),
+        ("timeline with search", r"SCAN search_fts VIRTUAL TABLE"),
+        ("quote by person with search", r"SCAN search_fts VIRTUAL TABLE"),
         ("entry by id", r"SEARCH entries USING INTEGER PRIMARY KEY"),
         ("what's new", r"SEARCH entries USING INDEX entries_by_scope \(scope=\? AND id>\? AND"),
         ("what's new", r"SEARCH quotes USING INDEX quotes_by_scope \(scope=\? AND id>\? AND"),
@@ -280,3 +291,51 @@ async def test_each_read_is_one_statement(database, case):
     """One statement, so one hop to the connection's thread (see bot.store.sqlite)."""
     statements = await traced_statements(database.conn, CASES[case](database))
     assert len(statements) == 1, statements
+
+
+SEARCHES = {
+    "timeline with search": GUILD,
+    "timeline with every filter": GUILD,
+    "quote by person with search": GUILD,
+    "search": GUILD,
+    "search in DMs": 0,
+}
+_QUERY_OF_TERMS = re.compile(r'"[eq]\d+x[^\W_]+"( "[eq]\d+x[^\W_]+")*')
+
+
+@pytest.mark.parametrize("case", SEARCHES)
+async def test_searches_name_only_the_asking_guilds_terms_and_the_shipped_ones(database, case):
+    """FTS5 reads the doclists of the terms a query names and no others, and every term names
+    its scope: a search that names only the guild's own terms and the shipped story's never
+    reads another guild's rows, however many match the same words."""
+    statements = await traced_statements(database.conn, CASES[case](database))
+    queries = [query.replace("''", "'") for sql in statements for query in _FTS_QUERY.findall(sql)]
+    assert queries, statements
+    for query in queries:
+        assert _QUERY_OF_TERMS.fullmatch(query), query  # terms only: no operator, no bare word
+        assert {int(scope) for _, scope in _TERM.findall(query)} <= {0, SEARCHES[case]}, query
+    # Not vacuous: where other guilds have rows, the same words in their scope do match.
+    [(neighbours,)] = await database.conn.execute_fetchall(
+        "SELECT count(*) FROM entries WHERE scope = ?", (GUILDS[1],)
+    )
+    if neighbours and case != "search in DMs":
+        theirs = [q.replace(f"{SEARCHES[case]}x", f"{GUILDS[1]}x") for q in queries]
+        found = [
+            (await database.conn.execute_fetchall(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (q,)
+            ))[0][0]
+            for q in theirs
+        ]  # fmt: skip
+        assert any(found), theirs
+
+
+@pytest.mark.parametrize("case", SEARCHES)
+async def test_searches_start_from_their_matches_not_the_guilds_whole_list(database, case):
+    """A search looks its candidates up by id: walking the scope's timeline or quotes index
+    and testing each row would cost as much as the guild holds, even for no match at all."""
+    statements = await traced_statements(database.conn, CASES[case](database))
+    plans = [line for sql in statements for line in await plan_of(database.conn, sql)]
+    walks = [
+        line for line in plans if re.search(r"timeline|quotes_by_person|quotes_by_scope", line)
+    ]
+    assert walks == [], "\n".join(plans)

@@ -155,13 +155,11 @@ async def test_search_syntax_is_plain_words(simcord_env, channel, member, garbag
     assert set(handled_errors(simcord_env)) <= {"UserError"}
 
 
-@pytest.mark.parametrize("query", ["***", '"', "()", "zebra"])
-async def test_search_without_matches_is_a_private_note(simcord_env, channel, member, query):
-    result = await member.slash(channel, "search", query=query)
+async def test_search_without_matches_is_a_private_note(simcord_env, channel, member):
+    result = await member.slash(channel, "search", query="Zebra")
 
     assert result.ephemeral
-    assert result.response.content.startswith("Nothing matches “")
-    assert result.response.content.endswith("”. Try other words.")
+    assert result.response.content == "Nothing matches “zebra”. Try other words."
     assert handled_errors(simcord_env) == ["UserError"]
 
 

@@ -158,7 +158,7 @@ async def test_search_filter(channel, member, story):
     assert want
     embed = result.response.embeds[0]
     assert embed.title == f"Timeline · {entries_word(len(want))}"
-    assert embed.description.startswith("Showing mentioning “Equity”, oldest first.")
+    assert embed.description.startswith("Showing mentioning “equity”, oldest first.")  # as searched
     pages = await read_all_pages(member, result)
     assert [item for page in pages for item in shown(page)] == want
 

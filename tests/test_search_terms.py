@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+
 import pytest
 
-from bot.search_terms import MAX_TERMS, QueryError, SearchTerms, plain_words, search_terms
+from bot.models import HIGHLIGHT_END, HIGHLIGHT_START
+from bot.search_terms import (
+    MAX_TERMS,
+    SNIPPET_WORDS,
+    QueryError,
+    SearchTerms,
+    is_searchable,
+    plain_words,
+    search_terms,
+    snippet,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,3 +87,58 @@ def test_the_refusals_read_as_sentences():
     with pytest.raises(QueryError) as refused:
         search_terms("?!")
     assert str(refused.value) == "Search for at least one word (letters or digits)."
+
+
+# Snippets: the same stretches, with the same words marked, as FTS5's snippet() made before.
+
+
+def fts5_snippets(
+    story, queries: list[tuple[str, ...]]
+) -> list[tuple[tuple[str, ...], tuple, str]]:
+    """(words, columns, FTS5's snippet) for every shipped entry and quote holding any word."""
+    conn = sqlite3.connect(":memory:")
+    tokenizer = "tokenize = 'unicode61 remove_diacritics 2'"
+    conn.execute(f"CREATE VIRTUAL TABLE e USING fts5 (headline, body, {tokenizer})")
+    conn.execute(f"CREATE VIRTUAL TABLE q USING fts5 (text, {tokenizer})")
+    conn.executemany("INSERT INTO e VALUES (?, ?)", [(e.headline, e.body) for e in story.entries])
+    conn.executemany("INSERT INTO q VALUES (?)", [(q.text,) for q in story.quotes])
+    marks = f"char({ord(HIGHLIGHT_START)}), char({ord(HIGHLIGHT_END)}), '…', {SNIPPET_WORDS}"
+    found = []
+    for words in queries:
+        match = " OR ".join(f'"{w}"' for w in words)
+        for sql in (
+            f"SELECT headline, body, snippet(e, -1, {marks}) FROM e WHERE e MATCH ?",
+            f"SELECT text, snippet(q, 0, {marks}) FROM q WHERE q MATCH ?",
+        ):
+            found += [(words, row[:-1], row[-1]) for row in conn.execute(sql, (match,))]
+    conn.close()
+    return found
+
+
+def test_snippets_are_the_ones_fts5_made(story):
+    texts = [f"{e.headline} {e.body}" for e in story.entries] + [q.text for q in story.quotes]
+    vocabulary = sorted({w for t in texts for w in plain_words(t) if is_searchable(w)})
+    pick = random.Random(12)
+    queries = [(w,) for w in vocabulary]
+    queries += [tuple(pick.sample(vocabulary, n)) for n in (2, 3, 5) for _ in range(60)]
+
+    expected = fts5_snippets(story, queries)
+
+    assert len(expected) > 1000
+    for words, columns, made_by_fts5 in expected:
+        assert snippet(columns, words) == made_by_fts5, (words, columns)
+
+
+@pytest.mark.parametrize(
+    ("columns", "words", "shown"),
+    [
+        (("",), ("safety",), ""),
+        (("No match here.",), ("safety",), "No match here."),  # the start, nothing marked
+        (("Safety first.",), ("safety",), "\x02Safety\x03 first."),
+        (("Cafe\u0301 talk",), ("cafe",), "\x02Café\x03 talk"),  # a decomposed accent stays
+        (("**Bold** [link](x)",), ("bold",), "**\x02Bold\x03** [link](x)"),  # escaped later
+        (("Headline", "Body with safety"), ("safety",), "Body with \x02safety\x03"),
+    ],
+)
+def test_snippet_marks_the_words_in_the_text_as_stored(columns, words, shown):
+    assert snippet(columns, words) == shown

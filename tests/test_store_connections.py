@@ -17,6 +17,7 @@ import pytest
 
 from bot import create_bot
 from bot.models import Cursor, EntryChanges, TimelineFilters
+from bot.search_terms import search_terms
 from bot.store import SqliteStore, StoreError, open_store
 
 GUILD_A, GUILD_B = 111_111_111_111_111_111, 222_222_222_222_222_222
@@ -63,7 +64,7 @@ async def test_reads_go_on_while_another_read_is_held(tmp_path, story):
     store = await SqliteStore.open(tmp_path / "x.db", story, readers=2, on_connect=hold.install)
     try:
         hold.armed = True
-        slow = asyncio.create_task(store.search(GUILD_A, "equity", 0, 5))
+        slow = asyncio.create_task(store.search(GUILD_A, search_terms("equity"), 0, 5))
         await hold.wait_until_held()
 
         # Another guild's reads, more of them than there are readers, and a write: all done
@@ -93,7 +94,7 @@ async def test_with_one_reader_a_held_read_holds_the_next(tmp_path, story):
     store = await SqliteStore.open(tmp_path / "x.db", story, readers=1, on_connect=hold.install)
     try:
         hold.armed = True
-        slow = asyncio.create_task(store.search(GUILD_A, "equity", 0, 5))
+        slow = asyncio.create_task(store.search(GUILD_A, search_terms("equity"), 0, 5))
         await hold.wait_until_held()
         waiting = asyncio.create_task(store.counts(GUILD_B))
         done, _ = await asyncio.wait({waiting}, timeout=0.2)

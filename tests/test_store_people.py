@@ -184,7 +184,9 @@ async def test_a_migration_that_would_leave_rows_pointing_nowhere_is_refused(tmp
 
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == BEFORE_PEOPLE  # rolled back whole
+        assert (
+            conn.execute("PRAGMA user_version").fetchone()[0] == BEFORE_PEOPLE
+        )  # rolled back whole
         assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == 1
     finally:
         conn.close()

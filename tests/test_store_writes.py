@@ -18,6 +18,7 @@ from bot.models import (
     TimelineFilters,
 )
 from bot.people import PersonRefused
+from bot.search_terms import search_terms
 from bot.store import Store, open_store
 
 GUILD_A = 111111111111111111
@@ -50,7 +51,7 @@ async def visible(store: Store, guild: int | None, entry_id: int) -> bool:
 
 
 async def search_ids(store: Store, guild: int | None, text: str) -> set[int]:
-    page = await store.search(guild, text, 0, 100)
+    page = await store.search(guild, search_terms(text), 0, 100)
     return {hit.id for hit in page.items if hit.kind == "entry"}
 
 

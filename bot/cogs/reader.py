@@ -103,6 +103,7 @@ class Reader(commands.Cog):
             raise UserError("`since` is after `until`: swap them to see that stretch of the story.")
         if search is not None and not search.strip():
             search = None
+        # Normalised as the state is made, before any read; nothing to look for is answered.
         state = TimelineState(who.id if who else None, start, end, search)
         # With no match, the picture is not sent and the list below says so.
         if view == "chart" and await self.charts.send(
@@ -146,7 +147,7 @@ class Reader(commands.Cog):
         state = QuoteState(who.id, search)
         rendered = await in_time(interaction, self.quotes.render(interaction, state, 0, Cursor()))
         if rendered.page.total == 0:
-            matching = f" matching “{fit_markdown(search, 40)}”" if search else ""
+            matching = f" matching “{fit_markdown(state.terms.text, 40)}”" if state.terms else ""
             raise UserError(
                 f"No quotes from {who.name}{matching} yet. `/people` shows who has some."
             )
@@ -171,11 +172,11 @@ class Reader(commands.Cog):
         query: app_commands.Range[str, 1, SearchState.QUERY_MAX],
     ) -> None:
         check_can_embed(interaction)
-        state = SearchState(query)
+        state = SearchState(query)  # normalised before any read; nothing to look for is answered
         rendered = await in_time(interaction, self.searches.render(interaction, state, 0, Cursor()))
         if rendered.page.total == 0:
             raise UserError(
-                f"Nothing matches “{fit_markdown(' '.join(query.split()), 60)}”. Try other words."
+                f"Nothing matches “{fit_markdown(state.terms.text, 60)}”. Try other words."
             )
         await self.searches.send_first(interaction, state, rendered)
 

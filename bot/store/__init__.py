@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import DEFAULT_READERS, Store, StoreError
+from bot.store.base import DEFAULT_READERS, SearchBudget, SearchStopped, Store, StoreError
 from bot.store.sqlite import SqliteStore
 from bot.story import Story
 
 __all__ = [
     "DEFAULT_READERS",
+    "SearchBudget",
+    "SearchStopped",
     "SqliteStore",
     "Store",
     "StoreError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from bot.models import (
     WhatsNew,
 )
 from bot.people import PersonRefused, check_names
+from bot.search_terms import SearchTerms
 from bot.story import Story
 
 DEFAULT_READERS = 4  # connections that read at once: a slow read holds up only its own
@@ -50,6 +52,29 @@ DEFAULT_READERS = 4  # connections that read at once: a slow read holds up only 
 
 class StoreError(Exception):
     """The database cannot be used; the message names the file and the problem."""
+
+
+class SearchStopped(StoreError):
+    """A search ran past its time budget and was stopped; the message is for the member."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That search took too long and was stopped. Try fewer or more specific words."
+        )
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    """What one search may cost, whatever the guild holds: /search ranks only the most recent
+    `candidates` matches of each kind in each scope it reads (the shipped story, the guild),
+    and any search statement still running after `seconds` is stopped (SearchStopped)."""
+
+    candidates: int = 1000
+    seconds: float = 0.5
+    check_every: int = 1000  # SQLite steps between looks at the clock
+
+
+DEFAULT_SEARCH_BUDGET = SearchBudget()
 
 
 class Store(ABC):
@@ -155,7 +180,8 @@ class Store(ABC):
         newest_first: bool = False,
     ) -> Page[Entry]:
         """A page of entries starting at `cursor`; `page` is the caller's page number for it.
-        Newest first: the same pages in the other order (cursor and flags as shown)."""
+        Newest first: the same pages in the other order (cursor and flags as shown).
+        With a search, among the most recent matches (SearchBudget; not `exact` past it)."""
 
     @abstractmethod
     async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:
@@ -163,15 +189,21 @@ class Store(ABC):
 
     @abstractmethod
     async def quote_at(
-        self, guild_id: int | None, person_id: int, index: int, search: str | None = None
+        self,
+        guild_id: int | None,
+        person_id: int,
+        index: int,
+        search: SearchTerms | None = None,
     ) -> Page[Quote]:
-        """A person's index-th quote in date order (past the end: the last), and how many."""
+        """A person's index-th quote in date order (past the end: the last), and how many
+        (with a search, among the most recent matches, as for the timeline)."""
 
     @abstractmethod
     async def search(
-        self, guild_id: int | None, text: str, page: int, per_page: int
+        self, guild_id: int | None, terms: SearchTerms, page: int, per_page: int
     ) -> Page[SearchHit]:
-        """Entries and quotes matching the words of `text`, best first."""
+        """Entries and quotes holding every word of `terms`, best first among the most recent
+        matches (SearchBudget); `exact` is False when the budget left older matches out."""
 
     @abstractmethod
     async def people_stats(self, guild_id: int | None) -> list[PersonStats]: ...

@@ -19,7 +19,8 @@ import aiosqlite
 
 from bot.models import NewItem, Page, Person, SeenMarks, WhatsNew
 from bot.store import rows
-from bot.store.reads import COUNT_CAP, ENTRY_DETAILS, _page_of, _scope_params
+from bot.store.reads import COUNT_CAP, ENTRY_DETAILS, _page_of
+from bot.store.slices import scope_params
 from bot.store.writes import now
 
 # The marks: given (a page turn carries them), or the member's row and the newest now.
@@ -78,7 +79,7 @@ def _statement(scope_names: list[str]) -> str:
         THEN 0 ELSE {" + ".join(counted)} END AS n),
     pick AS ({" UNION ALL ".join(slices)}
         ORDER BY at DESC, kind, id DESC LIMIT :per_page OFFSET :offset)
-    SELECT total.n AS total, marks.*, pick.kind, pick.at, page.*, {ENTRY_DETAILS},
+    SELECT total.n AS total, 0 AS capped, marks.*, pick.kind, pick.at, page.*, {ENTRY_DETAILS},
         {quote_columns}
     FROM total JOIN marks LEFT JOIN pick ON 1
     LEFT JOIN entries AS page ON page.id = pick.id AND pick.kind != 'quote'
@@ -106,7 +107,7 @@ async def whats_new(
     """A page of what was added to a guild's story between the member's marks and the newest
     now (or within `window`, which a page turn carries), newest first; one statement."""
     since, upto = window if window is not None else (None, None)
-    scopes = _scope_params(guild_id)
+    scopes = scope_params(guild_id)
     params = {
         "guild": guild_id,
         "user": user_id,

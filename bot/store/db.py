@@ -14,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot import files
+from bot.store import searching
 from bot.store.base import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -65,7 +66,9 @@ def connect(path: Path) -> sqlite3.Connection:
         configure(conn)
         refuse_newer(conn, path)
         set_durability(conn)
+        searching.register(conn)
         migrate(conn, path)
+        searching.refresh_index(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise StoreError(f"cannot use the database {path}: {error}") from None
@@ -84,13 +87,16 @@ async def open_connection(path: Path, *, read_only: bool) -> aiosqlite.Connectio
     """A connection on a thread of its own (aiosqlite's), to a file migrate_file has prepared.
 
     Readers are query_only: a bug that wrote through one would fail instead of writing
-    outside the writer's lock and transactions.
+    outside the writer's lock and transactions. The writer gets the function the search
+    index's triggers call.
     """
     conn = await aiosqlite.connect(path, isolation_level=None)
     try:
         conn.row_factory = sqlite3.Row
         pragmas = [*SESSION_PRAGMAS, *(["PRAGMA query_only = ON"] if read_only else [])]
         await conn.executescript(";\n".join(pragmas))  # one hop to the thread for all of them
+        if not read_only:
+            await searching.register_async(conn)
     except BaseException:
         await conn.close()
         raise

@@ -8,16 +8,12 @@ beside its people and sources. A second statement runs only when the page asked 
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
 import aiosqlite
 
 from bot.models import (
-    HIGHLIGHT_END,
-    HIGHLIGHT_START,
     SHIPPED,
     AuditRecord,
     Counts,
@@ -28,10 +24,12 @@ from bot.models import (
     Person,
     PersonStats,
     Quote,
-    SearchHit,
     TimelineFilters,
 )
-from bot.store import rows
+from bot.search_terms import SearchTerms
+from bot.store import rows, searching
+from bot.store.base import DEFAULT_SEARCH_BUDGET
+from bot.store.slices import Slice, scope_params
 
 COUNT_CAP = 1000  # totals past this are shown as "1,000+": counting further would read every row
 NO_CAP = 2**62  # for totals that come from the counters, which are always exact
@@ -53,23 +51,26 @@ def scope_of(guild_id: int | None) -> int:
     return guild_id if guild_id is not None else SHIPPED
 
 
-def fts_query(text: str) -> str | None:
-    """User text as an FTS5 query of plain words: operators, quotes and stars lose their meaning."""
-    words = re.findall(r"\w+", text)
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words[:32])
-
-
 async def _one(conn: aiosqlite.Connection, sql: str, params=()) -> sqlite3.Row | None:
     found = await conn.execute_fetchall(sql, params)
     return found[0] if found else None
 
 
-def _with_total(total_sql: str, page_sql: str, order: str, columns: str = "page.*") -> str:
-    """One statement: the total, then the page's rows (none: one row of NULLs beside the total)."""
-    return f"""WITH total AS (SELECT ({total_sql}) AS n)
-        SELECT total.n AS total, {columns} FROM total LEFT JOIN ({page_sql}) AS page ON 1
+def _with_total(
+    total_sql: str,
+    page_sql: str,
+    order: str,
+    columns: str = "page.*",
+    capped_sql: str = "0",
+    ctes: str = "",
+) -> str:
+    """One statement: the total, then the page's rows (none: one row of NULLs beside the total).
+    `capped_sql` is true when a search budget left matches out (the total is then a floor);
+    `ctes` come first, for both to read."""
+    first = f"{ctes}, " if ctes else ""
+    return f"""WITH {first}total AS (SELECT ({total_sql}) AS n, ({capped_sql}) AS capped)
+        SELECT total.n AS total, total.capped AS capped, {columns}
+        FROM total LEFT JOIN ({page_sql}) AS page ON 1
         ORDER BY {order}"""
 
 
@@ -83,7 +84,7 @@ def _capped_count(sources: list[str]) -> str:
 def _total(found: list[sqlite3.Row], cap: int) -> tuple[int, bool]:
     """(total, exact) from the first row of a _with_total statement."""
     n = found[0]["total"]
-    return min(n, cap), n <= cap
+    return min(n, cap), n <= cap and not found[0]["capped"]
 
 
 async def _page_of(
@@ -105,23 +106,6 @@ async def people(conn: aiosqlite.Connection) -> list[Person]:
     return [rows.person(r) for r in await conn.execute_fetchall("SELECT * FROM people ORDER BY id")]
 
 
-@dataclass(frozen=True)
-class _Slice:
-    """One scope's part of a filtered timeline: (date, id) pairs read in order from one index."""
-
-    where: str  # with a {scope} placeholder
-    id_column: str
-    params: dict
-
-    def sql(self, scope_param: str, keyset: str = "") -> str:
-        return f"SELECT date, {self.id_column} AS id {self.where.format(scope=scope_param)}{keyset}"
-
-
-def _scope_params(scope: int) -> dict[str, int]:
-    scopes = [SHIPPED] if scope == SHIPPED else [SHIPPED, scope]
-    return {f"scope{i}": value for i, value in enumerate(scopes)}
-
-
 async def timeline(
     conn: aiosqlite.Connection,
     people_by_id: dict[int, Person],
@@ -131,13 +115,15 @@ async def timeline(
     per_page: int,
     page: int = 0,
     newest_first: bool = False,
+    candidates: int = DEFAULT_SEARCH_BUDGET.candidates,
 ) -> Page[Entry]:
     """One page of the timeline in (date, id) order, or newest first, found from `cursor` by
     index (keyset). The cursor, the pages and the flags are in the order shown.
 
     Pages line up with counting from the start (the last page holds the remainder) whenever
     the total is exact. A cursor that finds nothing (entries were removed) falls back to the
-    nearest end, like a page number past the end.
+    nearest end, like a page number past the end. A search reads the `candidates` most
+    recent matches of each scope (not exact when that left some out).
     """
     part = _timeline_slice(filters)
     if part is None:
@@ -146,7 +132,7 @@ async def timeline(
     anchor = cursor.after if forward else cursor.before
     ascending = forward != newest_first  # the order the index is read in
     total_sql, cap = _timeline_total(part, scope, filters)
-    keys_sql, params = _merge_slices(part, scope, anchor, ascending, per_page + 1)
+    keys_sql, params = _merge_slices(part, scope, anchor, ascending, per_page + 1, candidates)
     order = "ASC" if ascending else "DESC"
     found = await conn.execute_fetchall(
         _with_total(
@@ -154,6 +140,8 @@ async def timeline(
             f"SELECT entries.* FROM ({keys_sql}) AS keys JOIN entries ON entries.id = keys.id",
             f"page.date {order}, page.id {order}",
             f"page.*, {ENTRY_DETAILS}",
+            part.capped(scope),
+            part.ctes(scope),
         ),
         {**params, "scope": scope},
     )
@@ -162,7 +150,7 @@ async def timeline(
     if not keys and anchor is not None:
         fallback = Cursor(from_end=True) if forward else Cursor()
         return await timeline(
-            conn, people_by_id, scope, filters, fallback, per_page, page, newest_first
+            conn, people_by_id, scope, filters, fallback, per_page, page, newest_first, candidates
         )
     size = per_page
     if cursor.from_end and exact and total % per_page:
@@ -181,32 +169,34 @@ async def timeline(
     return Page(entries, total, page, per_page, exact, more_before, more_after)
 
 
-def _timeline_slice(filters: TimelineFilters) -> _Slice | None:
+def _timeline_slice(filters: TimelineFilters) -> Slice | None:
+    search = None
+    if filters.search is not None:
+        if not filters.search.words:
+            return None
+        search = (searching.ENTRY, filters.search.words)
     params: dict = {}
     if filters.person_id is not None:
-        where = "FROM entry_people WHERE person_id = :person AND scope = {scope} AND visible"
-        id_column = "entry_id"
+        table, id_column, conditions = "entry_people", "entry_id", "person_id = :person AND visible"
         params["person"] = filters.person_id
     else:
-        where = "FROM entries WHERE scope = {scope} AND removed_at IS NULL"
-        id_column = "id"
+        table, id_column, conditions = "entries", "id", "removed_at IS NULL"
     if filters.since is not None:
-        where += " AND date >= :since"
+        conditions += " AND date >= :since"
         params["since"] = filters.since.isoformat()
     if filters.until is not None:
-        where += " AND date <= :until"
+        conditions += " AND date <= :until"
         params["until"] = filters.until.isoformat()
-    if filters.search is not None:
-        query = fts_query(filters.search)
-        if query is None:
-            return None
-        where += f" AND {id_column} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH :q)"
-        params["q"] = query
-    return _Slice(where, id_column, params)
+    return Slice.of(table, id_column, conditions, params, search)
 
 
 def _merge_slices(
-    part: _Slice, scope: int, anchor: tuple[date, int] | None, ascending: bool, limit: int
+    part: Slice,
+    scope: int,
+    anchor: tuple[date, int] | None,
+    ascending: bool,
+    limit: int,
+    candidates: int,
 ) -> tuple[str, dict]:
     """SQL for up to `limit` (date, id) keys past `anchor` (later ones when `ascending`, else
     earlier), merged from the shipped and the guild's slices, with its parameters.
@@ -215,20 +205,20 @@ def _merge_slices(
     size, not on how many entries there are.
     """
     order = "ASC" if ascending else "DESC"
-    params = {**part.params, **_scope_params(scope), "limit": limit}
+    params = {**part.params, **part.params_for(scope, candidates), "limit": limit}
     keyset = ""
     if anchor is not None:
         keyset = f" AND (date, {part.id_column}) {'>' if ascending else '<'} (:key_date, :key_id)"
         params["key_date"], params["key_id"] = anchor[0].isoformat(), anchor[1]
     slices = [
-        f"SELECT * FROM ({part.sql(':' + name, keyset)} ORDER BY date {order}, {part.id_column} {order} LIMIT :limit)"
-        for name in _scope_params(scope)
+        f"SELECT * FROM ({part.sql(name, keyset)} ORDER BY date {order}, {part.id_column} {order} LIMIT :limit)"
+        for name in scope_params(scope)
     ]
     sql = " UNION ALL ".join(slices) + f" ORDER BY date {order}, id {order} LIMIT :limit"
     return sql, params
 
 
-def _timeline_total(part: _Slice, scope: int, filters: TimelineFilters) -> tuple[str, int]:
+def _timeline_total(part: Slice, scope: int, filters: TimelineFilters) -> tuple[str, int]:
     """SQL for the total (parameters: the slice's and :scope), and the cap it is shown up to."""
     if filters.since is None and filters.until is None and filters.search is None:
         if filters.person_id is None:
@@ -238,7 +228,7 @@ def _timeline_total(part: _Slice, scope: int, filters: TimelineFilters) -> tuple
             "WHERE scope IN (0, :scope) AND person_id = :person",
             NO_CAP,
         )
-    sources = [part.where.format(scope=":" + name) for name in _scope_params(scope)]
+    sources = [part.condition(name) for name in scope_params(scope)]
     return _capped_count(sources), COUNT_CAP
 
 
@@ -261,30 +251,39 @@ async def quote_at(
     scope: int,
     person_id: int,
     index: int,
-    search: str | None = None,
+    search: SearchTerms | None = None,
+    candidates: int = DEFAULT_SEARCH_BUDGET.candidates,
 ) -> Page[Quote]:
     """The index-th quote of a person (in date order; an index past the end is the last one),
-    with how many there are."""
-    where = "FROM quotes WHERE person_id = :person AND scope = {scope} AND removed_at IS NULL"
-    params: dict = {"person": person_id, "scope": scope, "index": index, **_scope_params(scope)}
+    with how many there are (with a search, among the `candidates` most recent matches)."""
+    if search is not None and not search.words:
+        return Page((), 0, 0, 1)
+    part = Slice.of(
+        "quotes",
+        "id",
+        "person_id = :person AND removed_at IS NULL",
+        {"person": person_id},
+        (searching.QUOTE, search.words) if search is not None else None,
+    )
     if search is not None:
-        query = fts_query(search)
-        if query is None:
-            return Page((), 0, 0, 1)
-        where += " AND id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :q)"
-        params["q"] = query
-        total_sql = _capped_count([where.format(scope=":" + name) for name in _scope_params(scope)])
+        total_sql = _capped_count([part.condition(name) for name in scope_params(scope)])
         cap = COUNT_CAP
     else:
         total_sql = """SELECT coalesce(sum(n), 0) FROM person_quote_counts
             WHERE scope IN (0, :scope) AND person_id = :person"""
         cap = NO_CAP
+    params = {
+        **part.params,
+        **part.params_for(scope, candidates),
+        "scope": scope,
+        "index": index,
+        "cap": cap,
+    }
     # Each scope's quotes come in index order, cut after the index; the merge picks the index-th.
     at = "(SELECT max(0, min(:index, min(n, :cap) - 1)) FROM total)"
-    params["cap"] = cap
     slices = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT date, id {where.format(scope=':' + name)} ORDER BY date, id LIMIT {at} + 1)"
-        for name in _scope_params(scope)
+        f"SELECT * FROM ({part.sql(name)} ORDER BY date, id LIMIT {at} + 1)"
+        for name in scope_params(scope)
     )
     found = await conn.execute_fetchall(
         _with_total(
@@ -293,6 +292,8 @@ async def quote_at(
             FROM ({slices} ORDER BY date, id LIMIT 1 OFFSET {at}) AS pick
             JOIN quotes q ON q.id = pick.id LEFT JOIN sources s ON s.id = q.source_id""",
             "page.id",
+            capped_sql=part.capped(scope),
+            ctes=part.ctes(scope),
         ),
         params,
     )
@@ -314,45 +315,6 @@ async def quote(
         (quote_id, scope),
     )
     return rows.quote(row, people_by_id) if row else None
-
-
-async def search(
-    conn: aiosqlite.Connection, scope: int, text: str, page: int, per_page: int
-) -> Page[SearchHit]:
-    """Entries and quotes matching `text`, best first; snippets are made for this page only
-    (making them for every hit costs a lot)."""
-    query = fts_query(text)
-    if query is None:
-        return Page((), 0, 0, per_page)
-    entry_hits = """FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-        WHERE entries_fts MATCH :q AND e.scope IN (0, :scope) AND e.removed_at IS NULL"""
-    quote_hits = """FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid
-        WHERE quotes_fts MATCH :q AND q.scope IN (0, :scope) AND q.removed_at IS NULL"""
-    marks = f"char({ord(HIGHLIGHT_START)}), char({ord(HIGHLIGHT_END)}), '…', 24"
-    sql = _with_total(
-        _capped_count([entry_hits, quote_hits]),
-        f"""SELECT 'entry' AS kind, e.id, e.date, e.headline AS title, bm25(entries_fts) AS rank
-            {entry_hits}
-        UNION ALL
-        SELECT 'quote', q.id, q.date, (SELECT name FROM people WHERE id = q.person_id),
-            bm25(quotes_fts) {quote_hits}
-        ORDER BY rank, date, id LIMIT :limit OFFSET :offset""",
-        "page.rank, page.date, page.id",
-        f"""page.*, CASE page.kind
-            WHEN 'entry' THEN (SELECT snippet(entries_fts, -1, {marks}) FROM entries_fts
-                WHERE entries_fts MATCH :q AND rowid = page.id)
-            ELSE (SELECT snippet(quotes_fts, 0, {marks}) FROM quotes_fts
-                WHERE quotes_fts MATCH :q AND rowid = page.id)
-            END AS snippet""",
-    )
-    params = {"q": query, "scope": scope, "limit": per_page}
-    found, total, exact, page = await _page_of(conn, sql, params, page, per_page)
-    hits = tuple(
-        SearchHit(r["kind"], r["id"], date.fromisoformat(r["date"]), r["title"], r["snippet"])
-        for r in found
-        if r["id"] is not None
-    )
-    return Page(hits, total, page, per_page, exact)
 
 
 async def people_stats(

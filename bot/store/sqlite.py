@@ -4,6 +4,8 @@ Each connection runs its statements in order on a thread of its own. Readers are
 a pool, so a slow read holds up only its own connection: another guild's read waits at most
 for the first reader to come free, never for a write (WAL lets readers read while the writer
 writes). Writes take the one writer under an asyncio lock, for one transaction each.
+Searches read on a clock (SearchBudget): past its seconds, SQLite's progress handler stops
+the statement and the search raises SearchStopped, so no search holds a reader for long.
 
 What a command costs in hops (one statement sent to a connection's thread and answered):
 - Reads: one hop each (bot.store.reads), two when the page asked for has gone since its
@@ -30,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,8 +60,16 @@ from bot.models import (
     TimelineFilters,
     WhatsNew,
 )
-from bot.store import catch_up, db, reads, seeding, transfer, writes
-from bot.store.base import DEFAULT_READERS, Store, StoreError
+from bot.search_terms import SearchTerms
+from bot.store import catch_up, db, reads, searching, seeding, transfer, writes
+from bot.store.base import (
+    DEFAULT_READERS,
+    DEFAULT_SEARCH_BUDGET,
+    SearchBudget,
+    SearchStopped,
+    Store,
+    StoreError,
+)
 from bot.store.reads import scope_of
 from bot.store.sqlite_feeds import FeedsOnSqlite
 from bot.store.sqlite_people import PeopleOnSqlite
@@ -83,12 +94,29 @@ async def _close_all(connections: list[aiosqlite.Connection]) -> None:
         raise first
 
 
+class _Stopwatch:
+    """A reader's progress handler (SQLite calls it every few thousand steps of a statement):
+    once a search's time is up it answers True, which stops the statement (SQLITE_INTERRUPT)."""
+
+    def __init__(self) -> None:
+        self.deadline: float | None = None  # None: not searching, never stop
+
+    def __call__(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+
 class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
     def __init__(
-        self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        readers: list[aiosqlite.Connection],
+        search_budget: SearchBudget = DEFAULT_SEARCH_BUDGET,
     ) -> None:
         super().__init__()
         self.path = path
+        self.search_budget = search_budget
+        self._stopwatches = {reader: _Stopwatch() for reader in readers}
         self._writer = writer
         self._write_lock = asyncio.Lock()
         self._readers = tuple(readers)
@@ -107,11 +135,14 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
         *,
         readers: int = DEFAULT_READERS,
         on_connect: OnConnect | None = None,
+        search_budget: SearchBudget = DEFAULT_SEARCH_BUDGET,
     ) -> SqliteStore:
         """Open, create or migrate the database at `path`, then seed it with `story` if given.
 
-        `on_connect` runs on each connection once it is set up: the tests trace statements or
-        hold reads with it, the benchmark's throwaway databases turn synchronous off.
+        `on_connect` runs on each connection once the store has set it up: the tests trace
+        statements or hold reads with it (a progress handler of theirs replaces the search
+        budget's clock), the benchmark's throwaway databases turn synchronous off.
+        `search_budget` bounds what each search may cost (the tests make it tiny).
         """
         if readers < 1:
             raise ValueError("a store needs at least one reader")
@@ -122,8 +153,6 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
         try:
             for read_only in (False, *[True] * readers):
                 connections.append(await db.open_connection(path, read_only=read_only))
-                if on_connect is not None:
-                    await on_connect(connections[-1])
         except BaseException as error:
             with contextlib.suppress(
                 Exception
@@ -132,8 +161,13 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
             if isinstance(error, sqlite3.Error):
                 raise StoreError(f"cannot use the database {path}: {error}") from None
             raise
-        store = cls(path, connections[0], connections[1:])
+        store = cls(path, connections[0], connections[1:], search_budget)
         try:
+            for reader, stopwatch in store._stopwatches.items():
+                await reader.set_progress_handler(stopwatch, search_budget.check_every)
+            if on_connect is not None:
+                for conn in connections:
+                    await on_connect(conn)
             if story is not None:
                 await store.seed(story)
             else:
@@ -181,6 +215,24 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
             self._idle.put_nowait(conn)
 
     @contextlib.asynccontextmanager
+    async def _searching(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A reader whose statements are stopped once the search budget's time is up: the
+        search then raises SearchStopped, whatever it was doing, instead of running on."""
+        async with self._reading() as conn:
+            stopwatch = self._stopwatches[conn]
+            # perf_counter, not monotonic: test clocks (SimCord) replace monotonic on the
+            # event loop's thread only, and the deadline is read on the connection's.
+            stopwatch.deadline = time.perf_counter() + self.search_budget.seconds
+            try:
+                yield conn
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode == sqlite3.SQLITE_INTERRUPT:
+                    raise SearchStopped() from None
+                raise
+            finally:
+                stopwatch.deadline = None
+
+    @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
         self._check_open()
         async with self._write_lock:
@@ -198,7 +250,8 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
         *,
         newest_first: bool = False,
     ) -> Page[Entry]:
-        async with self._reading() as conn:
+        reading = self._reading() if filters.search is None else self._searching()
+        async with reading as conn:
             return await reads.timeline(
                 conn,
                 self._people_by_id,
@@ -208,6 +261,7 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
                 per_page,
                 page,
                 newest_first,
+                self.search_budget.candidates,
             )
 
     async def entry(self, guild_id: int | None, entry_id: int) -> Entry | None:
@@ -216,18 +270,31 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
         return found if found is not None and found.removed_at is None else None
 
     async def quote_at(
-        self, guild_id: int | None, person_id: int, index: int, search: str | None = None
+        self,
+        guild_id: int | None,
+        person_id: int,
+        index: int,
+        search: SearchTerms | None = None,
     ) -> Page[Quote]:
-        async with self._reading() as conn:
+        reading = self._reading() if search is None else self._searching()
+        async with reading as conn:
             return await reads.quote_at(
-                conn, self._people_by_id, scope_of(guild_id), person_id, index, search
+                conn,
+                self._people_by_id,
+                scope_of(guild_id),
+                person_id,
+                index,
+                search,
+                self.search_budget.candidates,
             )
 
     async def search(
-        self, guild_id: int | None, text: str, page: int, per_page: int
+        self, guild_id: int | None, terms: SearchTerms, page: int, per_page: int
     ) -> Page[SearchHit]:
-        async with self._reading() as conn:
-            return await reads.search(conn, scope_of(guild_id), text, page, per_page)
+        async with self._searching() as conn:
+            return await searching.search(
+                conn, scope_of(guild_id), terms, page, per_page, self.search_budget.candidates
+            )
 
     async def people_stats(self, guild_id: int | None) -> list[PersonStats]:
         async with self._reading() as conn:

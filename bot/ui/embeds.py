@@ -8,6 +8,7 @@ import discord
 
 from bot.dates import format_date
 from bot.models import Counts, Entry, MessageRef, Page, PersonStats, Quote, SearchHit
+from bot.search_terms import MAX_TERMS, SearchTerms
 from bot.ui import limits
 from bot.ui.text import block_quote, escape, fit_markdown, fit_plain, highlighted, link, one_line
 
@@ -143,14 +144,14 @@ def quote_embed(page: Page[Quote], search: str | None = None) -> discord.Embed:
     matching = f" matching “{fit_plain(one_line(search), 40)}”" if search else ""
     embed.set_footer(
         text=with_sourcing(
-            f"Quote {page.page + 1} of {page.total}{matching} · verbatim · #{quote.id}",
+            f"Quote {page.page + 1} of {how_many(page)}{matching} · verbatim · #{quote.id}",
             quote.provenance,
         )
     )
     return embed
 
 
-def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
+def search_embed(page: Page[SearchHit], terms: SearchTerms) -> discord.Embed:
     budget = limits.EMBED_DESCRIPTION // max(1, len(page.items)) - 4
     blocks = []
     for hit in page.items:
@@ -160,13 +161,20 @@ def search_embed(page: Page[SearchHit], query: str) -> discord.Embed:
             f"{title}\n{highlighted(one_line(hit.snippet), max(0, budget - len(title) - 40))}"
         )
     embed = discord.Embed(
-        title=fit_markdown(f"Search: {one_line(query)}", limits.EMBED_TITLE),
+        title=fit_markdown(f"Search: {terms.text}", limits.EMBED_TITLE),
         description="\n\n".join(blocks),
         colour=STORY_COLOUR,
     )
-    embed.set_footer(
-        text=f"{how_many(page)} matches · page {page.page + 1} of {pages(page)} · best first"
-    )
+    where = f"page {page.page + 1} of {page.page_count:,}"
+    if page.exact:
+        footer = (
+            f"{page.total:,} {'match' if page.total == 1 else 'matches'} · {where} · best first"
+        )
+    else:  # the search budget left older matches out
+        footer = f"The best of the most recent {page.total:,} matches · {where}"
+    if terms.left_out:
+        footer += f" · only the first {MAX_TERMS} words were searched for"
+    embed.set_footer(text=footer)
     return embed
 
 
