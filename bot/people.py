@@ -4,6 +4,7 @@ and keeping the names a server gives its own people from colliding with anyone e
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -19,10 +20,12 @@ def normalize(text: str) -> str:
     return " ".join(words.split())
 
 
-def names_of(person: Person) -> set[str]:
+# Autocomplete matches every keystroke against every name: normalise each person's once.
+@functools.lru_cache(maxsize=4096)
+def names_of(person: Person) -> frozenset[str]:
     words = person.name.split()
     names = {person.slug, person.name, words[0], words[-1], *person.aliases}
-    return {normalize(n) for n in names} - {""}
+    return frozenset(normalize(n) for n in names) - {""}
 
 
 def find_person(people: Iterable[Person], text: str) -> Person | None:
