@@ -9,14 +9,11 @@ implements it on SQLite.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
-from bot.feeds.parse import FeedItem
-from bot.feeds.poller import Feed
-from bot.feeds.schedule import PollState
 from bot.models import (
     PEOPLE_PER_GUILD,
     AuditRecord,
@@ -35,7 +32,6 @@ from bot.models import (
     PersonStats,
     PersonUsage,
     Quote,
-    ReviewItem,
     SearchHit,
     SeedResult,
     SeenMarks,
@@ -45,6 +41,7 @@ from bot.models import (
 )
 from bot.people import PersonRefused, check_names
 from bot.search_terms import SearchTerms
+from bot.store.feed_store import FeedStore
 from bot.story import Story
 
 DEFAULT_READERS = 4  # connections that read at once: a slow read holds up only its own
@@ -77,7 +74,7 @@ class SearchBudget:
 DEFAULT_SEARCH_BUDGET = SearchBudget()
 
 
-class Store(ABC):
+class Store(FeedStore, ABC):
     def __init__(self) -> None:
         self._people: tuple[Person, ...] = ()  # shipped
         self._guild_people: dict[int, tuple[Person, ...]] = {}
@@ -345,74 +342,6 @@ class Store(ABC):
         """Remove one of the guild's people, if their usage is still `expected`: their name
         comes off the updates that named them and their quotes are deleted, so no row is
         left pointing at them. None when the guild has no such person of its own."""
-
-    # Feeds (bot.feeds): a guild's feeds, the poller's FeedSource, and the review queue.
-
-    @abstractmethod
-    async def feeds(self, guild_id: int) -> list[Feed]: ...
-
-    @abstractmethod
-    async def add_feed(
-        self,
-        guild_id: int,
-        actor_id: int | None,
-        *,
-        url: str,
-        keywords: tuple[str, ...],
-        review_channel_id: int,
-    ) -> tuple[Feed, bool]:
-        """(the new feed, True), or (the guild's feed of this address, False) if it has one;
-        FeedInputError when the guild follows as many feeds as it may."""
-
-    @abstractmethod
-    async def remove_feed(self, guild_id: int, actor_id: int | None, feed_id: int) -> Feed | None:
-        """Remove one of the guild's feeds; its review cards keep working."""
-
-    @abstractmethod
-    async def pause_feed(
-        self, guild_id: int, actor_id: int | None, feed_id: int, paused: bool
-    ) -> Feed | None:
-        """Pause or resume one of the guild's feeds (resumed: due at once)."""
-
-    @abstractmethod
-    async def due_feeds(
-        self, now: datetime, guild_ids: Collection[int] | None = None
-    ) -> list[Feed]:
-        """Unpaused feeds due at `now`, most overdue first, a round's worth at most; only of
-        `guild_ids` when given (a process polls the guilds it serves)."""
-
-    @abstractmethod
-    async def seen_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
-        """Those of `keys` the feed has seen, or its guild has a card for (by id or link)."""
-
-    @abstractmethod
-    async def mark_seen(self, feed_id: int, keys: Sequence[str], now: datetime) -> None: ...
-
-    @abstractmethod
-    async def save_state(self, feed_id: int, state: PollState) -> None: ...
-
-    @abstractmethod
-    async def add_review_item(self, feed: Feed, outlet: str, item: FeedItem) -> ReviewItem | None:
-        """The item to post as a card; None when the guild had it already (by id or link, from
-        any of its feeds) or the feed is gone. One stored before whose card was never posted
-        comes back, so it is posted this time."""
-
-    @abstractmethod
-    async def set_review_card(self, item_id: int, channel_id: int, message_id: int) -> None: ...
-
-    @abstractmethod
-    async def review_item(self, guild_id: int, item_id: int) -> ReviewItem | None: ...
-
-    @abstractmethod
-    async def decide_review_item(
-        self,
-        guild_id: int,
-        item_id: int,
-        actor_id: int,
-        status: str,
-        entry_id: int | None = None,
-    ) -> ReviewItem | None:
-        """Record ADDED or DISMISSED if the item is still pending; the item as it is now."""
 
     @abstractmethod
     async def update_guild_settings(

@@ -34,7 +34,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import aiosqlite
@@ -42,7 +42,6 @@ import aiosqlite
 from bot.models import (
     KEEP,
     AuditRecord,
-    CheckReport,
     Counts,
     Cursor,
     Entry,
@@ -54,14 +53,11 @@ from bot.models import (
     PersonStats,
     Quote,
     SearchHit,
-    SeedResult,
-    SeenMarks,
     SettingsChanges,
     TimelineFilters,
-    WhatsNew,
 )
 from bot.search_terms import SearchTerms
-from bot.store import catch_up, db, reads, searching, seeding, transfer, writes
+from bot.store import db, reads, searching, writes
 from bot.store.base import (
     DEFAULT_READERS,
     DEFAULT_SEARCH_BUDGET,
@@ -71,7 +67,9 @@ from bot.store.base import (
     StoreError,
 )
 from bot.store.reads import scope_of
+from bot.store.sqlite_catch_up import CatchUpOnSqlite
 from bot.store.sqlite_feeds import FeedsOnSqlite
+from bot.store.sqlite_operator import OperatorToolsOnSqlite
 from bot.store.sqlite_people import PeopleOnSqlite
 from bot.story import Story
 
@@ -105,7 +103,7 @@ class _Stopwatch:
         return self.deadline is not None and time.perf_counter() >= self.deadline
 
 
-class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
+class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, CatchUpOnSqlite, OperatorToolsOnSqlite, Store):
     def __init__(
         self,
         path: Path,
@@ -326,33 +324,6 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
         async with self._reading() as conn:
             return await reads.all_quotes(conn, self._people_by_id, scope_of(guild_id))
 
-    # What's new.
-
-    async def whats_new(
-        self,
-        guild_id: int,
-        user_id: int,
-        per_page: int,
-        page: int = 0,
-        window: tuple[SeenMarks, SeenMarks] | None = None,
-    ) -> WhatsNew:
-        async with self._reading() as conn:
-            return await catch_up.whats_new(
-                conn, self._people_by_id, guild_id, user_id, per_page, page, window
-            )
-
-    async def mark_caught_up(self, guild_id: int, user_id: int, marks: SeenMarks) -> None:
-        async with self._writing() as conn:
-            await catch_up.mark_seen(conn, guild_id, user_id, marks)
-
-    async def mark_entries_seen(self, guild_id: int, user_id: int, entry_id: int) -> None:
-        async with self._writing() as conn:
-            await catch_up.mark_entries_seen(conn, guild_id, user_id, entry_id)
-
-    async def prune_seen(self, older_than: timedelta) -> int:
-        async with self._writing() as conn:
-            return await catch_up.prune_seen(conn, older_than)
-
     # Writes.
 
     async def add_entry(
@@ -450,29 +421,3 @@ class SqliteStore(PeopleOnSqlite, FeedsOnSqlite, Store):
     async def set_meta(self, key: str, value: str) -> None:
         async with self._writing() as conn:
             await writes.set_meta(conn, key, value)
-
-    # Operator tools.
-
-    async def seed(self, story: Story, *, update: bool = False) -> SeedResult:
-        async with self._writing() as conn:
-            result = await seeding.seed(conn, story, update=update)
-            self._remember_people(await reads.people(conn))
-        return result
-
-    async def export_data(self) -> dict:
-        async with self._reading() as conn:
-            return await transfer.export_data(conn)
-
-    async def import_data(self, data: object, source: str) -> dict[str, int]:
-        async with self._writing() as conn:
-            added = await transfer.import_data(conn, data, source)
-            self._remember_people(await reads.people(conn))
-        return added
-
-    async def backup(self, destination: Path, *, force: bool = False) -> None:
-        async with self._reading() as conn:
-            await transfer.backup(conn, destination, force=force)
-
-    async def check(self) -> CheckReport:
-        async with self._reading() as conn:
-            return await transfer.check(conn)
