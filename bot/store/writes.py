@@ -2,7 +2,7 @@
 
 Each change and its audit row commit together, or not at all: BEGIN IMMEDIATE … COMMIT, with
 the caller holding the writer's lock for the whole transaction. The row helpers (insert_entry,
-update_entry, set_entry_links, insert_quote, update_quote, source_for_url, audit) are shared
+update_entry, set_entry_links, insert_quote, update_quote, audit; sources.source_for_url) are shared
 with seeding, so the shipped story and moderators' updates are written alike.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
 
 import aiosqlite
 
@@ -25,11 +24,11 @@ from bot.models import (
     Person,
     Quote,
     SettingsChanges,
-    Source,
     changed_fields,
 )
 from bot.store import reads
 from bot.store.db import transaction
+from bot.store.sources import source_for_url
 
 RETRY_WINDOW = timedelta(minutes=10)
 
@@ -85,32 +84,6 @@ def quote_snapshot(quote: Quote) -> dict:
         "source": quote.source.url if quote.source else None,
         "provenance": quote.provenance,
     }
-
-
-async def source_for_url(conn: aiosqlite.Connection, url: str) -> Source:
-    """The source with this URL, created (named after its host) if new."""
-    found = await conn.execute_fetchall(
-        "SELECT id, name, url FROM sources WHERE url = ? ORDER BY id LIMIT 1", (url,)
-    )
-    if not found:
-        found = await conn.execute_fetchall(
-            "INSERT INTO sources (name, url) VALUES (?, ?) RETURNING id, name, url",
-            (host_label(url), url),
-        )
-    return Source(*found[0])
-
-
-def host_label(url: str) -> str:
-    """The site a link leads to, for its label: the parsed host, never the user-info before
-    an "@" (`openai.com@evil.example` leads to evil.example), IDNA-decoded to read."""
-    try:
-        host = urlsplit(url).hostname or url
-        host = host.encode("ascii").decode("idna")
-    except UnicodeError:
-        pass  # already Unicode, or not valid IDNA: shown as written
-    except ValueError:
-        host = url  # not a URL the validator would let in; shown whole rather than lost
-    return host.removeprefix("www.")
 
 
 async def insert_entry(
